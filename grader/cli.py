@@ -1,0 +1,58 @@
+"""`grader`: a thin command line over the library. Subcommands live in grader/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from grader import __version__
+
+# Each module has register(subparsers) and run(args) -> exit code. Keep their
+# top-level imports light: every command's module is imported to build --help.
+COMMANDS = [
+    "grader.commands.check",
+    "grader.commands.stubs",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input or environment: printed as one line on stderr, exit code 2."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"grader: error: {message}", file=sys.stderr)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader", description="Check and grade the exercises of the calculus-for-ML course."
+    )
+    parser.add_argument("--version", action="version", version=f"grader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(name)
+        module.register(sub).set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    from grader.course import ManifestError
+    from grader.runner import GraderError
+
+    try:
+        return args._run(args)
+    except (UsageError, ManifestError) as exc:
+        return fail(str(exc))
+    except GraderError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)

@@ -1,0 +1,155 @@
+"""The wire format between the grader and the worker that runs student code.
+
+Plain JSON with tagged NumPy arrays. Never pickle: unpickling bytes that
+student code wrote would run the student's code in the grader.
+Frames are an 8-byte big-endian length followed by UTF-8 JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import select
+import time
+
+import numpy as np
+
+MAX_FRAME = 256 * 1024 * 1024
+_NUMERIC_KINDS = "biuf"
+
+
+class WireRef:
+    """Something the grader names but only the worker can resolve (a function, a handle)."""
+
+    def __wire__(self) -> dict:
+        raise NotImplementedError
+
+
+class CodecError(Exception):
+    """A value cannot cross the wire, or a frame is malformed."""
+
+
+class FrameTimeout(Exception):
+    """The other side did not answer in time."""
+
+
+class ChannelClosed(Exception):
+    """The other side closed the channel (usually: the process ended)."""
+
+
+def to_wire(value):
+    """Turn a value into JSON-able data; CodecError for what cannot cross."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, WireRef):
+        return value.__wire__()
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else float(value)
+    if isinstance(value, float):
+        return _float_to_wire(value)
+    if isinstance(value, np.ndarray):
+        return _array_to_wire(value)
+    if isinstance(value, np.generic):
+        if value.dtype.kind not in _NUMERIC_KINDS:
+            raise CodecError(f"a NumPy scalar of dtype {value.dtype}")
+        return {"__scalar__": value.dtype.str, "v": _array_to_wire(np.asarray(value))}
+    if isinstance(value, tuple):
+        return {"__tuple__": [to_wire(v) for v in value]}
+    if isinstance(value, list):
+        return [to_wire(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise CodecError("a dict with non-string keys")
+        return {"__dict__": {k: to_wire(v) for k, v in value.items()}}
+    raise CodecError(f"an object of type {type(value).__name__}")
+
+
+def from_wire(data):
+    """Inverse of to_wire; accepts only the tags it knows."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [from_wire(v) for v in data]
+    if isinstance(data, dict):
+        if "__nd__" in data:
+            return _array_from_wire(data)
+        if "__scalar__" in data:
+            return _array_from_wire(data["v"])[()]
+        if "__float__" in data:
+            return float(data["__float__"])
+        if "__tuple__" in data:
+            return tuple(from_wire(v) for v in data["__tuple__"])
+        if "__dict__" in data:
+            return {str(k): from_wire(v) for k, v in data["__dict__"].items()}
+        return {str(k): from_wire(v) for k, v in data.items()}
+    raise CodecError(f"unexpected {type(data).__name__} on the wire")
+
+
+def _float_to_wire(x: float):
+    if x != x or x in (float("inf"), float("-inf")):
+        return {"__float__": repr(x)}
+    return x
+
+
+def _array_to_wire(arr: np.ndarray) -> dict:
+    if arr.dtype.kind not in _NUMERIC_KINDS:
+        raise CodecError(f"an array of dtype {arr.dtype}")
+    arr = np.ascontiguousarray(arr)
+    return {"__nd__": arr.dtype.str, "shape": list(arr.shape), "b64": base64.b64encode(arr.tobytes()).decode()}
+
+
+def _array_from_wire(data: dict) -> np.ndarray:
+    try:
+        dtype = np.dtype(data["__nd__"])
+        shape = tuple(int(n) for n in data["shape"])
+        raw = base64.b64decode(data["b64"], validate=True)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CodecError(f"malformed array: {exc}") from None
+    if dtype.kind not in _NUMERIC_KINDS or dtype.hasobject:
+        raise CodecError(f"refused dtype {dtype}")
+    count = int(np.prod(shape)) if shape else 1
+    if count * dtype.itemsize != len(raw):
+        raise CodecError("array size does not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def encode_frame(message) -> bytes:
+    body = json.dumps(message, allow_nan=False, separators=(",", ":")).encode()
+    return len(body).to_bytes(8, "big") + body
+
+
+def write_frame(fd: int, message) -> None:
+    data = memoryview(encode_frame(message))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def read_frame(fd: int, timeout: float | None = None):
+    """Read one frame; FrameTimeout after `timeout` seconds, ChannelClosed at EOF."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    header = _read_exact(fd, 8, deadline)
+    size = int.from_bytes(header, "big")
+    if size > MAX_FRAME:
+        raise CodecError(f"frame of {size} bytes is larger than allowed")
+    body = _read_exact(fd, size, deadline)
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CodecError(f"malformed frame: {exc}") from None
+
+
+def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            raise FrameTimeout()
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise ChannelClosed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,142 @@
+"""Run a day's suites against one submission folder and collect the verdicts.
+
+pytest runs here, in the grader's process; student code runs only in the
+worker (grader.student). The suites reach the worker through the `student`
+fixture that grader/suites/conftest.py takes from this plugin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+from pathlib import Path
+
+from grader.course import Day
+from grader.results import DayResult, ExerciseResult, TestResult
+from grader.student import StudentError, StudentProcess
+
+
+
+class GraderError(Exception):
+    """The grader itself could not run (a broken suite, a bad environment)."""
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+class _Session:
+    """The pytest plugin: hands the worker to fixtures and records every verdict."""
+
+    def __init__(self, day: Day, student: StudentProcess, seed: int, include_hidden: bool):
+        self.day, self.student, self.seed = day, student, seed
+        self.include_hidden = include_hidden
+        self.records: list[tuple[str, str, str, bool, bool, str]] = []
+        self.errors: list[str] = []
+
+    def pytest_configure(self, config):
+        config.grader_session = self  # read by the suites' conftest
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        for item in items:
+            marker = item.get_closest_marker("covers")
+            if marker is None or not marker.args:
+                self.errors.append(f"{item.nodeid} has no @pytest.mark.covers(<function>)")
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.errors.append(f"suite {report.nodeid} failed to load:\n{report.longreprtext[-2000:]}")
+
+    def pytest_runtest_makereport(self, item, call):
+        if call.when == "setup" and call.excinfo is None:
+            return
+        if call.when == "teardown" and call.excinfo is None:
+            return
+        path = Path(str(item.fspath))
+        exercise_id = path.stem.removeprefix("test_")
+        hidden = path.parent.name == "hidden"
+        marker = item.get_closest_marker("covers")
+        function = marker.args[0] if marker and marker.args else "?"
+        if call.excinfo is None:
+            self.records.append((exercise_id, function, item.name, hidden, True, ""))
+        else:
+            self.records.append((exercise_id, function, item.name, hidden, False, _message(call.excinfo)))
+
+
+def _message(excinfo) -> str:
+    exc = excinfo.value
+    if isinstance(exc, (StudentError, AssertionError)):
+        return str(exc).strip() or type(exc).__name__
+    # Anything else means our suite broke on an answer it did not expect; say
+    # so plainly instead of blaming the student or showing our traceback.
+    return f"the grader could not judge this answer ({type(exc).__name__}: {str(exc)[:300]})"
+
+
+def run_day(
+    day: Day,
+    submission: Path,
+    exercises: list[str] | None = None,
+    *,
+    seed: int | None = None,
+    include_hidden: bool = True,
+    launcher=None,
+    timeout: float | None = None,
+    cwd: Path | None = None,
+) -> DayResult:
+    """Grade one submission folder on a day (or some of its exercises)."""
+    import pytest
+
+    chosen = [day.exercise(e) for e in exercises] if exercises else list(day.exercises)
+    seed = new_seed() if seed is None else seed
+    files = [str(f) for ex in chosen for f in day.suite_files(ex.id, include_hidden=include_hidden)]
+    kwargs = {"launcher": launcher, "cwd": cwd} | ({"timeout": timeout} if timeout else {})
+    student = StudentProcess(submission, **kwargs)
+    student.start()  # the worker imports NumPy while pytest collects
+    session = _Session(day, student, seed, include_hidden)
+    args = [
+        *files, "-q", "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+        "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"),
+        "--rootdir", str(day.suite_dir.parent), "-W", "ignore::pytest.PytestAssertRewriteWarning",
+    ]
+    old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+            code = pytest.main(args, plugins=[session])
+    finally:
+        student.close()
+        if old is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
+    if session.errors or code not in (0, 1):
+        detail = "\n".join(session.errors) or err.getvalue()[-2000:] or f"pytest exit code {code}"
+        raise GraderError(f"the {day.id} suites could not run:\n{detail}")
+    return _score(day, chosen, session.records, seed)
+
+
+def _score(day: Day, chosen, records, seed: int) -> DayResult:
+    result = DayResult(day=day.id, seed=seed)
+    for ex in chosen:
+        tests = [r for r in records if r[0] == ex.id]
+        exercise = ExerciseResult(id=ex.id, max_score=ex.max_score)
+        for fn in ex.functions:
+            covering = [r for r in tests if r[1] == fn.name]
+            if not covering:
+                raise GraderError(f"{day.id}/{ex.id}: no test covers {fn.name}")
+            share = fn.points / len(covering)
+            for _, function, name, hidden, passed, message in covering:
+                exercise.tests.append(
+                    TestResult(
+                        name=name, function=function, passed=passed, message=message,
+                        hidden=hidden or ex.visibility == "hidden",
+                        points=share if passed else 0.0, max_points=share,
+                    )
+                )
+        unknown = {r[1] for r in tests} - {f.name for f in ex.functions}
+        if unknown:
+            raise GraderError(f"{day.id}/{ex.id}: tests cover functions not in the manifest: {sorted(unknown)}")
+        result.exercises.append(exercise)
+    return result

@@ -1,0 +1,349 @@
+"""The grader's side of the worker: calls student code in another process.
+
+Suites use it as `student.losses.mse_grad(y_pred, y)`; the call goes over a
+pipe to the worker, with a timeout, and comes back as plain data. Whatever
+goes wrong in there arrives here as a StudentError with a message written
+for the student.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from grader.codec import (
+    ChannelClosed,
+    CodecError,
+    FrameTimeout,
+    WireRef,
+    from_wire,
+    read_frame,
+    to_wire,
+    write_frame,
+)
+
+DEFAULT_TIMEOUT = 10.0
+START_TIMEOUT = 60.0
+
+
+class StudentError(Exception):
+    """Student code could not give an answer; the message says why, for the student."""
+
+
+class NotImplementedYet(StudentError):
+    pass
+
+
+class TimedOut(StudentError):
+    pass
+
+
+class WorkerDied(StudentError):
+    pass
+
+
+class InputModified(StudentError):
+    pass
+
+
+class Trusted(WireRef):
+    """A grader function passed to student code by name (it is imported in the worker)."""
+
+    def __init__(self, path: str, *, factory: bool = False, **kwargs):
+        self.path, self.factory, self.kwargs = path, factory, kwargs
+
+    def __wire__(self) -> dict:
+        return {"__fn__": self.path, "factory": self.factory, "kwargs": {k: to_wire(v) for k, v in self.kwargs.items()}}
+
+
+class StudentAttr(WireRef):
+    """A name from the submission (e.g. the class autodiff.Value) passed to a trusted driver."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __wire__(self) -> dict:
+        return {"__student__": [self.module, self.name]}
+
+
+class Handle(WireRef):
+    """An object kept in the worker (a callable a student function returned)."""
+
+    def __init__(self, student: "StudentProcess", number: int, label: str):
+        self.student, self.number, self.label = student, number, label
+
+    def __wire__(self) -> dict:
+        return {"__handle__": self.number}
+
+    def __call__(self, *args, timeout: float | None = None, **kwargs):
+        return self.student.request({"handle": self.number}, self.label, args, kwargs, timeout=timeout)
+
+
+class _Function:
+    def __init__(self, student: "StudentProcess", module: str, name: str):
+        self.student, self.module, self.name = student, module, name
+
+    def __call__(self, *args, timeout: float | None = None, **kwargs):
+        return self.student.call(self.module, self.name, *args, timeout=timeout, **kwargs)
+
+    def returning_handle(self, *args, timeout: float | None = None, **kwargs) -> Handle:
+        """Call, keeping the result in the worker (for functions that return functions)."""
+        return self.student.call(self.module, self.name, *args, timeout=timeout, want="handle", **kwargs)
+
+
+class _Module:
+    def __init__(self, student: "StudentProcess", name: str):
+        self._student, self._name = student, name
+
+    def __getattr__(self, name: str) -> _Function:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _Function(self._student, self._name, name)
+
+
+class StudentProcess:
+    """One worker process for one submission folder, restarted when it dies."""
+
+    def __init__(self, submission: Path, *, timeout: float = DEFAULT_TIMEOUT, launcher=None, cwd: Path | None = None):
+        self.submission = Path(submission).resolve()
+        self.timeout = timeout
+        self.launcher = launcher  # sandbox hook: (argv, env, cwd) -> (argv, env, cwd, preexec_fn)
+        self.cwd = Path(cwd) if cwd else self.submission
+        self._proc: subprocess.Popen | None = None
+        self._ready = False
+        self._next_id = 0
+        self._broken: dict[str, str] = {}  # module or function -> why it is not called again
+        self._imported: set[str] = set()
+        self.output = tempfile.TemporaryFile()
+
+    # -- life cycle ---------------------------------------------------------
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        req_r, self._req_w = os.pipe()
+        self._resp_r, resp_w = os.pipe()
+        argv = [sys.executable, "-I", "-m", "grader.worker", str(self.submission), str(req_r), str(resp_w)]
+        env = _worker_env()
+        cwd, preexec = str(self.cwd), _limit_resources
+        if self.launcher is not None:
+            argv, env, cwd, preexec = self.launcher(argv, env, cwd)
+        self._proc = subprocess.Popen(
+            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
+            pass_fds=(req_r, resp_w), start_new_session=True, preexec_fn=preexec,
+        )
+        os.close(req_r)
+        os.close(resp_w)
+        self._ready = False
+        self._imported.clear()
+
+    def close(self) -> None:
+        if self._proc is None:
+            return
+        try:
+            write_frame(self._req_w, {"op": "exit"})
+        except OSError:
+            pass
+        self._kill()
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the whole group: children it forked too
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+        for fd in (self._req_w, self._resp_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- calls ----------------------------------------------------------------
+    def __getattr__(self, module: str) -> _Module:
+        if module.startswith("_"):
+            raise AttributeError(module)
+        return _Module(self, module)
+
+    def call(self, module: str, name: str, *args, timeout=None, want="value", **kwargs):
+        label = f"{module}.{name}"
+        if label in self._broken:
+            raise TimedOut(self._broken[label])
+        self._ensure_imported(module)
+        try:
+            return self.request({"student": [module, name]}, label, args, kwargs, timeout=timeout, want=want)
+        except TimedOut as exc:
+            self._broken[label] = f"{label} was not called again: it timed out in an earlier test ({exc})"
+            raise
+
+    def trusted(self, path: str, *args, timeout=None, **kwargs):
+        """Run a grader driver in the worker (it may touch student objects there)."""
+        return self.request({"trusted": path}, path.rpartition(":")[2], args, kwargs, timeout=timeout)
+
+    def _ensure_imported(self, module: str) -> None:
+        if module in self._broken:
+            raise StudentError(self._broken[module])
+        if module in self._imported and self._proc is not None:
+            return
+        try:
+            self.request({"trusted": "grader.drivers:import_module"}, f"importing {module}.py", (module,), {})
+        except (TimedOut, WorkerDied) as exc:
+            self._broken[module] = f"{module}.py could not be imported: {exc}"
+            raise StudentError(self._broken[module]) from None
+        self._imported.add(module)
+
+    def request(self, target: dict, label: str, args, kwargs, *, timeout=None, want="value"):
+        self.start()
+        self._await_ready()
+        self._next_id += 1
+        message = {
+            "op": "call", "id": self._next_id, "target": target,
+            "args": to_wire(list(args)), "kwargs": to_wire(dict(kwargs)), "want": want,
+            "return_args": want == "value",
+        }
+        limit = self.timeout if timeout is None else timeout
+        try:
+            write_frame(self._req_w, message)
+            answer = read_frame(self._resp_r, timeout=limit)
+        except FrameTimeout:
+            self._kill()
+            raise TimedOut(f"{label} did not finish within {limit:g} s (an endless loop?)") from None
+        except (ChannelClosed, BrokenPipeError):
+            raise WorkerDied(f"the process running your code ended during {label} ({self._exit_reason()})") from None
+        except CodecError as exc:
+            self._kill()
+            raise WorkerDied(f"the answer of {label} was garbled ({exc}); did your code write to the grader's channel?") from None
+        if not isinstance(answer, dict) or answer.get("id") != self._next_id:
+            self._kill()
+            raise WorkerDied(f"the answer of {label} was out of step with the question; did your code write to the grader's channel?")
+        if not answer.get("ok"):
+            raise self._error(label, answer.get("error") or {})
+        if want == "handle":
+            return Handle(self, int(answer["handle"]), f"the function returned by {label}")
+        try:
+            value = from_wire(answer.get("value"))
+            after = from_wire(answer.get("args_after") or [])
+        except (CodecError, AttributeError, TypeError, ValueError) as exc:
+            raise WorkerDied(f"the answer of {label} was garbled ({exc})") from None
+        _check_unchanged(label, args, after)
+        return value
+
+    def _await_ready(self) -> None:
+        if self._ready:
+            return
+        try:
+            hello = read_frame(self._resp_r, timeout=START_TIMEOUT)
+        except (FrameTimeout, ChannelClosed, CodecError):
+            reason = self._exit_reason()
+            self._kill()
+            raise WorkerDied(f"the grader's worker did not start ({reason}): {self.output_tail()}") from None
+        self._ready = bool(isinstance(hello, dict) and hello.get("ready"))
+
+    def _error(self, label: str, error: dict) -> StudentError:
+        kind, text = error.get("kind"), str(error.get("message", ""))[:500]
+        label = str(error.get("label") or label)
+        where = ("\n" + error["traceback"]) if error.get("traceback") else ""
+        if kind == "student" and error.get("type") == "NotImplementedError":
+            module, _, name = label.partition(".")
+            summary = docstring_summary(self.submission / f"{module}.py", name)
+            return NotImplementedYet(f"{label} is not implemented yet" + (f": {summary}" if summary else ""))
+        if kind == "student":
+            return StudentError(f"{label} raised {text}{where}")
+        if kind == "import":
+            return StudentError(f"{label.partition('.')[0]}.py could not be imported: {text}{where}")
+        if kind in ("missing_module", "missing_function"):
+            return StudentError(text)
+        if kind == "unencodable":
+            return StudentError(f"{label} {text}")
+        return StudentError(f"{label}: {text}")
+
+    def _exit_reason(self) -> str:
+        proc = self._proc
+        if proc is None:
+            return "it was stopped"
+        try:
+            code = proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._kill()
+        if code is None:
+            return "it closed the grader's channel"
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            hint = {"SIGKILL": "out of memory or over a limit?", "SIGXCPU": "over the CPU time limit",
+                    "SIGXFSZ": "wrote too large a file", "SIGSEGV": "a crash"}.get(name, "")
+            return f"killed by {name}" + (f": {hint}" if hint else "")
+        return f"exit code {code}: did your code call os._exit() or exit()?"
+
+    def output_tail(self, limit: int = 2000) -> str:
+        self.output.seek(0, os.SEEK_END)
+        size = self.output.tell()
+        self.output.seek(max(0, size - limit))
+        return self.output.read().decode(errors="replace")
+
+
+def _check_unchanged(label: str, args, after) -> None:
+    for position, (before, now) in enumerate(zip(args, after)):
+        if isinstance(before, np.ndarray) and now is not None:
+            if before.shape != now.shape or not np.array_equal(before, now, equal_nan=before.dtype.kind == "f"):
+                raise InputModified(
+                    f"{label} changed its argument #{position + 1} in place; work on a copy (x = x.copy())"
+                )
+
+
+def docstring_summary(path: Path, name: str) -> str:
+    """First docstring line of a function or class in a file, read without running it."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            doc = ast.get_docstring(node) or ""
+            return doc.strip().splitlines()[0] if doc.strip() else ""
+    return ""
+
+
+def _worker_env() -> dict:
+    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "SYSTEMROOT", "TMPDIR")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    # One thread per worker: batch grading runs one worker per core.
+    env |= {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    return env
+
+
+MEMORY_LIMIT = 4 * 1024**3
+FILE_SIZE_LIMIT = 64 * 1024**2
+CPU_SECONDS_LIMIT = 600
+
+
+def _limit_resources() -> None:
+    """rlimits for the worker (runs in the child between fork and exec)."""
+    import resource
+
+    for limit, value in (
+        (resource.RLIMIT_AS, MEMORY_LIMIT),
+        (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT),
+        (resource.RLIMIT_CPU, CPU_SECONDS_LIMIT),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):
+            pass

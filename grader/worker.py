@@ -1,0 +1,164 @@
+"""The worker: the only process that runs student code.
+
+Started as `python -I -m grader.worker SUBMISSION_DIR REQ_FD RESP_FD`. It
+imports the student's modules from SUBMISSION_DIR, answers calls from the
+grader over two pipes, and never decides a verdict: whatever student code
+does in here (patch NumPy, print, exit) changes only the answers it sends.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+
+from grader.codec import CodecError, from_wire, read_frame, to_wire, write_frame
+
+# Objects the grader asked to keep (a callable returned by chain_rule, say).
+_handles: dict[int, object] = {}
+_import_errors: dict[str, "CallError"] = {}
+
+
+class CallError(Exception):
+    def __init__(self, kind: str, message: str, exc_type: str = "", tb: str = "", label: str = ""):
+        super().__init__(message)
+        self.payload = {"kind": kind, "message": message, "type": exc_type, "traceback": tb, "label": label}
+
+
+def call_student(label: str, fn, *args, **kwargs):
+    """Call student code from a driver, reporting failures under the student's function name."""
+    try:
+        return fn(*args, **kwargs)
+    except CallError:
+        raise
+    except BaseException as exc:
+        raise CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc), label) from None
+
+
+def _student_module(name: str):
+    if name in _import_errors:  # importing twice would run its side effects twice
+        raise _import_errors[name]
+    if name in sys.modules:
+        return sys.modules[name]
+    if not os.path.exists(os.path.join(_submission, f"{name}.py")):
+        raise CallError("missing_module", f"{name}.py was not found in the submission")
+    try:
+        return importlib.import_module(name)
+    except BaseException as exc:  # SystemExit and friends too: importing must not end the worker
+        _import_errors[name] = CallError("import", _describe(exc), type(exc).__name__, _student_traceback(exc))
+        raise _import_errors[name] from None
+
+
+def _student_attr(module: str, name: str):
+    mod = _student_module(module)
+    try:
+        return getattr(mod, name)
+    except AttributeError:
+        raise CallError("missing_function", f"{module}.py defines no {name}") from None
+    except BaseException as exc:  # a module __getattr__ may do anything
+        raise CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc)) from None
+
+
+def _trusted(path: str):
+    module, _, name = path.partition(":")
+    if not module.startswith("grader."):
+        raise CallError("protocol", f"refused trusted target {path}")
+    return getattr(importlib.import_module(module), name)
+
+
+def _resolve(data):
+    """Decode arguments, resolving the references only the worker can resolve."""
+    if isinstance(data, list):
+        return [_resolve(v) for v in data]
+    if isinstance(data, dict):
+        if "__fn__" in data:
+            fn = _trusted(data["__fn__"])
+            kwargs = {k: _resolve(v) for k, v in data.get("kwargs", {}).items()}
+            return fn(**kwargs) if data.get("factory") else fn
+        if "__student__" in data:
+            return _student_attr(*data["__student__"])
+        if "__handle__" in data:
+            return _handles[data["__handle__"]]
+        if "__tuple__" in data:
+            return tuple(_resolve(v) for v in data["__tuple__"])
+        if "__dict__" in data:
+            return {k: _resolve(v) for k, v in data["__dict__"].items()}
+    return from_wire(data)
+
+
+def _target(spec: dict):
+    if "student" in spec:
+        return _student_attr(*spec["student"])
+    if "trusted" in spec:
+        return _trusted(spec["trusted"])
+    return _handles[spec["handle"]]
+
+
+def _call(request: dict) -> dict:
+    fn = _target(request["target"])
+    args = _resolve(request.get("args", []))
+    kwargs = _resolve(request.get("kwargs", {"__dict__": {}}))
+    try:
+        result = fn(*args, **kwargs)
+    except CallError:
+        raise
+    except BaseException as exc:  # includes SystemExit from sys.exit() in student code
+        raise CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc)) from None
+    if request.get("want") == "handle":
+        handle = len(_handles) + 1
+        _handles[handle] = result
+        return {"handle": handle}
+    try:
+        value = to_wire(result)
+    except CodecError as exc:
+        raise CallError("unencodable", f"returned {exc}, which is not a number, array, tuple or dict of them") from None
+    answer = {"value": value}
+    if request.get("return_args"):
+        answer["args_after"] = [to_wire(a) if _is_array(a) else None for a in args]
+    return answer
+
+
+def _is_array(value) -> bool:
+    return type(value).__module__ == "numpy" and type(value).__name__ == "ndarray"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r})"
+    if isinstance(exc, SyntaxError):
+        return f"SyntaxError in {os.path.basename(exc.filename or '?')} line {exc.lineno}: {exc.msg}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:300]}" if text else type(exc).__name__
+
+
+def _student_traceback(exc: BaseException) -> str:
+    """The traceback frames inside the submission only, for the student to read."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(_submission)]
+    lines = [f"  {os.path.basename(f.filename)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames]
+    return "\n".join(lines[-6:])
+
+
+def serve(submission: str, req_fd: int, resp_fd: int) -> None:
+    global _submission
+    _submission = os.path.realpath(submission)
+    sys.path.insert(0, _submission)
+    sys.dont_write_bytecode = True  # leave no __pycache__ in the student's folder
+    write_frame(resp_fd, {"ready": True, "pid": os.getpid()})
+    while True:
+        request = read_frame(req_fd)
+        if request.get("op") == "exit":
+            return
+        try:
+            answer = {"id": request.get("id"), "ok": True} | _call(request)
+        except CallError as exc:
+            answer = {"id": request.get("id"), "ok": False, "error": exc.payload}
+        except Exception as exc:  # a bug or a protocol mismatch: report, keep serving
+            answer = {"id": request.get("id"), "ok": False, "error": {"kind": "protocol", "message": repr(exc)[:500]}}
+        write_frame(resp_fd, answer)
+
+
+_submission = ""
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
