@@ -1,0 +1,62 @@
+"""Partial derivatives and gradients.
+
+A gradient collects one partial derivative per input: nudge one entry,
+watch the output. The numerical gradient you write here is the tool that
+checks every analytic gradient in the rest of the day.
+
+Lesson: docs/day13/04-gradients.ipynb
+"""
+
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Return the gradient of the scalar function f at x, one central difference per entry of x.
+
+    For each index i: (f(x + h e_i) - f(x - h e_i)) / (2h), where e_i is 1
+    at i and 0 elsewhere. x may have any shape; work on a float64 copy so
+    the caller's x is unchanged afterwards.
+
+    Returns a float64 ndarray shaped like x.
+    """
+    ### BEGIN SOLUTION
+    x = np.array(x, dtype=np.float64)  # a copy: nudging it leaves the caller's x alone
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        saved = x[i]
+        x[i] = saved + h
+        f_plus = f(x)
+        x[i] = saved - h
+        f_minus = f(x)
+        x[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+    ### END SOLUTION
+
+
+def quadratic_gradient(A, x):
+    """Return the gradient of x^T A x with respect to x, which is (A + A^T) x.
+
+    A is (n, n) and need not be symmetric (only for symmetric A is this 2Ax).
+    x is (n,).
+
+    Returns an ndarray of shape (n,).
+    """
+    ### BEGIN SOLUTION
+    A = np.asarray(A)
+    return (A + A.T) @ x
+    ### END SOLUTION
+
+
+def relative_error(a, b):
+    """Return max over all elements of |a - b| / max(1e-12, |a| + |b|), as a float.
+
+    The usual way to compare an analytic gradient a with a numerical one b:
+    about 1e-7 or less means they agree; 1e-2 or more means a bug.
+    a and b are floats or ndarrays of the same shape.
+    """
+    ### BEGIN SOLUTION
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-12, np.abs(a) + np.abs(b))))
+    ### END SOLUTION
