@@ -17,6 +17,7 @@ class TestResult:
     points: float = 0.0
     max_points: float = 0.0
     misconception: str | None = None
+    not_implemented: bool = False  # the student has not started this function yet
 
     def to_json(self, *, reveal_hidden: bool = False) -> dict:
         message = self.message
@@ -31,6 +32,7 @@ class TestResult:
             "score": round(self.points, 6),
             "max_score": round(self.max_points, 6),
             "misconception": self.misconception,
+            "not_implemented": self.not_implemented,
         }
 
 

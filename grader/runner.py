@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.course import Day
 from grader.results import DayResult, ExerciseResult, TestResult
-from grader.student import StudentError, StudentProcess
+from grader.student import NotImplementedYet, StudentError, StudentProcess
 
 
 
@@ -33,7 +33,8 @@ class _Session:
     def __init__(self, day: Day, student: StudentProcess, seed: int, include_hidden: bool):
         self.day, self.student, self.seed = day, student, seed
         self.include_hidden = include_hidden
-        self.records: list[tuple[str, str, str, bool, bool, str]] = []
+        # (exercise, function, test name, hidden, passed, message, not implemented)
+        self.records: list[tuple[str, str, str, bool, bool, str, bool]] = []
         self.errors: list[str] = []
 
     def pytest_configure(self, config):
@@ -60,9 +61,10 @@ class _Session:
         marker = item.get_closest_marker("covers")
         function = marker.args[0] if marker and marker.args else "?"
         if call.excinfo is None:
-            self.records.append((exercise_id, function, item.name, hidden, True, ""))
+            self.records.append((exercise_id, function, item.name, hidden, True, "", False))
         else:
-            self.records.append((exercise_id, function, item.name, hidden, False, _message(call.excinfo)))
+            stub = isinstance(call.excinfo.value, NotImplementedYet)
+            self.records.append((exercise_id, function, item.name, hidden, False, _message(call.excinfo), stub))
 
 
 def _message(excinfo) -> str:
@@ -96,7 +98,7 @@ def run_day(
     student.start()  # the worker imports NumPy while pytest collects
     session = _Session(day, student, seed, include_hidden)
     args = [
-        *files, "-q", "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+        *files, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
         "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"),
         "--rootdir", str(day.suite_dir.parent), "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]
@@ -127,12 +129,12 @@ def _score(day: Day, chosen, records, seed: int) -> DayResult:
             if not covering:
                 raise GraderError(f"{day.id}/{ex.id}: no test covers {fn.name}")
             share = fn.points / len(covering)
-            for _, function, name, hidden, passed, message in covering:
+            for _, function, name, hidden, passed, message, stub in covering:
                 exercise.tests.append(
                     TestResult(
                         name=name, function=function, passed=passed, message=message,
                         hidden=hidden or ex.visibility == "hidden",
-                        points=share if passed else 0.0, max_points=share,
+                        points=share if passed else 0.0, max_points=share, not_implemented=stub,
                     )
                 )
         unknown = {r[1] for r in tests} - {f.name for f in ex.functions}

@@ -37,6 +37,10 @@ START_TIMEOUT = 60.0
 class StudentError(Exception):
     """Student code could not give an answer; the message says why, for the student."""
 
+    def __init__(self, message: str, exc_type: str = ""):
+        super().__init__(message)
+        self.exc_type = exc_type  # the exception class student code raised, if it raised one
+
 
 class NotImplementedYet(StudentError):
     pass
@@ -91,8 +95,9 @@ class _Function:
     def __init__(self, student: "StudentProcess", module: str, name: str):
         self.student, self.module, self.name = student, module, name
 
-    def __call__(self, *args, timeout: float | None = None, **kwargs):
-        return self.student.call(self.module, self.name, *args, timeout=timeout, **kwargs)
+    def __call__(self, *args, timeout: float | None = None, allow_warnings: bool = True, **kwargs):
+        return self.student.call(self.module, self.name, *args, timeout=timeout,
+                                 allow_warnings=allow_warnings, **kwargs)
 
     def returning_handle(self, *args, timeout: float | None = None, **kwargs) -> Handle:
         """Call, keeping the result in the worker (for functions that return functions)."""
@@ -181,13 +186,14 @@ class StudentProcess:
             raise AttributeError(module)
         return _Module(self, module)
 
-    def call(self, module: str, name: str, *args, timeout=None, want="value", **kwargs):
+    def call(self, module: str, name: str, *args, timeout=None, want="value", allow_warnings=True, **kwargs):
         label = f"{module}.{name}"
         if label in self._broken:
             raise TimedOut(self._broken[label])
         self._ensure_imported(module)
         try:
-            return self.request({"student": [module, name]}, label, args, kwargs, timeout=timeout, want=want)
+            return self.request({"student": [module, name]}, label, args, kwargs, timeout=timeout, want=want,
+                                allow_warnings=allow_warnings)
         except TimedOut as exc:
             self._broken[label] = f"{label} was not called again: it timed out in an earlier test ({exc})"
             raise
@@ -208,7 +214,7 @@ class StudentProcess:
             raise StudentError(self._broken[module]) from None
         self._imported.add(module)
 
-    def request(self, target: dict, label: str, args, kwargs, *, timeout=None, want="value"):
+    def request(self, target: dict, label: str, args, kwargs, *, timeout=None, want="value", allow_warnings=True):
         self.start()
         self._await_ready()
         self._next_id += 1
@@ -242,6 +248,9 @@ class StudentProcess:
         except (CodecError, AttributeError, TypeError, ValueError) as exc:
             raise WorkerDied(f"the answer of {label} was garbled ({exc})") from None
         _check_unchanged(label, args, after)
+        warned = answer.get("warnings") or []
+        if warned and not allow_warnings:
+            raise StudentError(f"{label} caused a warning ({str(warned[0])[:200]}); it must compute without any", "Warning")
         return value
 
     def _await_ready(self) -> None:
@@ -264,7 +273,7 @@ class StudentProcess:
             summary = docstring_summary(self.submission / f"{module}.py", name)
             return NotImplementedYet(f"{label} is not implemented yet" + (f": {summary}" if summary else ""))
         if kind == "student":
-            return StudentError(f"{label} raised {text}{where}")
+            return StudentError(f"{label} raised {text}{where}", str(error.get("type", "")))
         if kind == "import":
             return StudentError(f"{label.partition('.')[0]}.py could not be imported: {text}{where}")
         if kind in ("missing_module", "missing_function"):

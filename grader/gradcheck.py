@@ -1,0 +1,554 @@
+"""Finite-difference checking: how the grader decides whether a gradient is right.
+
+This module is the judge behind every gradient test. It compares a student's
+answer with numbers the grader computes itself, and explains a failure in a
+way a student can act on. It runs only in the trusted grader process, never
+next to student code.
+
+The rules, and why
+------------------
+1. **Central differences of a trusted float64 forward.** The slope of f at x
+   along coordinate i is estimated as (f(x + h e_i) - f(x - h e_i)) / step.
+   A one-sided difference (f(x+h) - f(x)) / h is wrong by about h*f''/2; the
+   central one cancels that term and is wrong by about h**2 * f'''/6. Each
+   difference also loses about eps*|f|/h to rounding. Balancing the two
+   errors gives h = eps**(1/3) (about 6e-6 in float64) scaled by
+   max(1, |x_i|), and a total error near eps**(2/3), about 4e-11 relative.
+   The step is divided by the distance actually travelled, (x+h) - (x-h),
+   since x + h is itself rounded.
+   The forward is always evaluated in float64, whatever the dtype of the
+   student's answer: in float32 the rounding term eps32*|f|/h is as large as
+   the slope itself for any h small enough to keep truncation low, so a
+   float32 finite difference can be wrong by 100%.
+
+2. **Each entry is judged against its whole tensor.** With n the numerical
+   gradient and a the answer, entry i is off by
+
+       err_i = |a_i - n_i| / (|n_i| + S),   S = max_j |n_j| + 1e-9 * max(1, |f(x)|)
+
+   and the answer passes when every err_i <= rtol. A purely per-entry
+   relative error |a_i - n_i| / |n_i| fails correct float32 code on entries
+   that happen to be near zero (a float32 answer is only accurate to about
+   1e-7 of the *largest* values it was computed from). Every parameter
+   tensor (W1, b1, W2, b2, ...) gets its own S, so a small bias gradient is
+   not excused by a large weight gradient. The 1e-9*|f| floor keeps an
+   all-zero gradient from demanding more digits than the forward has.
+
+3. **Tolerances by the answer's dtype.** rtol is 1e-6 for float64 (and int)
+   answers, 1e-4 for float32, 1e-2 for float16. Correct code measures well
+   below these (benchmarks/gradcheck_margins.py prints the figures); the
+   classic bugs (a missing factor 2 or 1/N, a flipped sign, 1 - z**2 in
+   place of 1 - tanh(z)**2, a forgotten upstream gradient) land far above
+   0.1. For comparison: PyTorch's gradcheck differentiates in float64 with
+   eps 1e-6 and accepts |a - n| <= 1e-5 + 1e-3*|n|; JAX's check_grads uses
+   eps 1e-4 and tolerances of about 2e-3 (float32) and 1e-5 (float64);
+   CS231n's notes compare max(|a-n|/max(|a|,|n|)), say "use double
+   precision", and warn about kinks. Our per-tensor scale lets us be tighter
+   than all three without failing correct float32 code.
+
+4. **Large tensors: random directions plus sampled entries.** Above
+   `max_full` entries (2,000 by default) the check costs too many forward
+   calls. It then compares a few directional derivatives, <a, u> for random
+   unit vectors u, against central differences along u (the idea of
+   PyTorch's fast mode), and also checks a random sample of single entries
+   (always including the first, the last and the largest |a_i|). A direction
+   passes when |<a,u> - d| <= rtol * (|d| + S): S, the tensor's scale, is
+   the typical size of a correct answer's rounding in <a,u>, while a bug
+   confined to a few entries moves <a,u> by (bug size) / sqrt(size), which
+   is far larger. (Scaling by ||a|| instead would grow with sqrt(size) and
+   hide such bugs in float32.)
+
+5. **Kinks are the grader's problem, not the student's.** relu and abs have
+   no derivative at 0, and a central difference straddling a kink returns a
+   blend of the two slopes. Wherever the forward and backward one-sided
+   slopes disagree, the checker measures both sides again to second order
+   and accepts any value between them (a subgradient), and says so in the
+   note. Suites should still draw inputs away from kinks (`kink_free`,
+   `near_zero`); the one-sided rule covers what slips through. (Chainer's
+   `detect_nondifferentiable` uses a similar one-sided comparison.)
+
+6. **Feedback shows little and hints much.** A result lists at most five
+   offending entries, never the whole reference, with the worst relative
+   error and the tolerance. The median of a_i / n_i over the entries that
+   are not tiny exposes a constant factor: 0.5 for a missing 2, N for a
+   missing 1/N, -1 for a flipped sign.
+
+Public API: `compare`, `numerical_gradient`, `check_gradient`,
+`check_gradients`, `default_rtol`, `kink_free`, `near_zero`, and the result
+types `CheckResult` and `Mismatch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CheckResult",
+    "Mismatch",
+    "check_gradient",
+    "check_gradients",
+    "compare",
+    "default_rtol",
+    "kink_free",
+    "near_zero",
+    "numerical_gradient",
+]
+
+EPS64 = float(np.finfo(np.float64).eps)
+F_FLOOR = 1e-9  # S never drops below this fraction of max(1, |f(x)|)
+TINY_FRACTION = 1e-3  # entries below this fraction of S are left out of the ratio hint
+MAX_SHOWN = 5
+KINK_SENSITIVITY = 0.1  # one-sided slopes differing by rtol*this trigger the kink probe
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Mismatch:
+    """One offending entry: its index (or ("direction", k)), expected and got values, err."""
+
+    index: tuple
+    expected: float
+    got: float
+    error: float
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one tensor (or value), with what a student needs to fix it."""
+
+    passed: bool
+    name: str
+    max_error: float
+    rtol: float
+    shape_expected: tuple
+    shape_got: tuple
+    worst: list[Mismatch] = field(default_factory=list)
+    median_ratio: float | None = None
+    note: str = ""
+    n_failed: int = 0
+    n_checked: int = 0
+    ratio_spread: float | None = None  # median |r_i - median| / |median|: small means a constant factor
+
+    def describe(self) -> str:
+        """A few lines for a student: never the whole reference, at most 5 entries."""
+        if self.passed:
+            line = (f"{self.name}: ok, shape {self.shape_expected}, max relative error "
+                    f"{self.max_error:.1e} (tolerance {self.rtol:.0e})")
+            return line + (f"\n  note: {self.note}" if self.note else "")
+        if self.shape_got != self.shape_expected or not self.worst:
+            return f"{self.name}: wrong. {self.note or 'no usable answer'}"
+        lines = [f"{self.name}: wrong at {self.n_failed} of {self.n_checked} checked entries "
+                 f"(shape {self.shape_expected})"]
+        shown = self.worst[:_show_limit(self.shape_expected)]
+        lines.append(f"  {'where':<22}{'expected':>14}{'got':>14}")
+        lines += [f"  {_where(m.index):<22}{m.expected:>14.6g}{m.got:>14.6g}" for m in shown]
+        lines.append(f"  max relative error {self.max_error:.2g} (tolerance {self.rtol:.0e})")
+        hint = self.ratio_hint()
+        if hint:
+            lines.append(f"  hint: {hint}")
+        if self.note:
+            lines.append(f"  note: {self.note}")
+        return "\n".join(lines)
+
+    def ratio_hint(self) -> str:
+        """'your values are about 0.5x the expected ones' when a constant factor explains the miss."""
+        r, spread = self.median_ratio, self.ratio_spread
+        if self.passed or r is None or spread is None or spread > 0.05 or abs(r - 1) < 0.01:
+            return ""
+        if abs(r + 1) < 0.01:
+            return "your values are about -1x the expected ones: the sign is flipped"
+        return f"your values are about {r:.3g}x the expected ones"
+
+
+def _show_limit(shape: tuple) -> int:
+    """At most 5 entries, and never every entry of a tensor that has more than one."""
+    size = int(np.prod(shape)) if shape else 1
+    return min(MAX_SHOWN, max(1, size - 1))
+
+
+def _where(index: tuple) -> str:
+    if index and index[0] == "direction":
+        return f"random direction #{index[1]}"
+    return str(index)
+
+
+def _failed(name: str, rtol: float, shape_expected: tuple, shape_got: tuple, note: str) -> CheckResult:
+    return CheckResult(passed=False, name=name, max_error=float("inf"), rtol=rtol,
+                       shape_expected=tuple(shape_expected), shape_got=tuple(shape_got), note=note)
+
+
+# --------------------------------------------------------------------------- tolerances and inputs
+
+
+def default_rtol(dtype) -> float:
+    """1e-6 for float64 (and integer or bool) answers, 1e-4 for float32, 1e-2 for float16."""
+    dt = np.dtype(dtype)
+    if dt.kind in "iub":
+        return 1e-6
+    if dt.kind != "f":
+        raise TypeError(f"no tolerance for dtype {dt}: answers must be real numbers")
+    return {2: 1e-2, 4: 1e-4}.get(dt.itemsize, 1e-6)
+
+
+def _as_answer(value: Any) -> tuple[np.ndarray | None, str]:
+    """The answer as a real-valued array, or None and a note saying what it was instead."""
+    try:
+        arr = np.asarray(value)
+    except Exception:  # ragged lists and other shapes numpy cannot hold
+        return None, f"answer is not an array of numbers (got {type(value).__name__})"
+    if arr.dtype.kind not in "fiub":
+        return None, f"answer is not an array of real numbers (got {type(value).__name__}, dtype {arr.dtype})"
+    return arr, ""
+
+
+def _shape_note(expected: tuple, got: tuple) -> str:
+    note = f"shape {expected} expected, got {got}"
+    if len(expected) == 2 and got == expected[::-1]:
+        return note + " (transposed?)"
+    if tuple(d for d in expected if d != 1) == tuple(d for d in got if d != 1):
+        return note + " (an extra or missing axis of length 1: check reshape, squeeze or keepdims)"
+    return note
+
+
+def _nonfinite_note(got: np.ndarray, where: np.ndarray | None = None) -> str:
+    """'NaN in answer at index (3,)' when the answer has NaN/inf (where `where` is True)."""
+    bad = ~np.isfinite(got) if got.dtype.kind == "f" else np.zeros(got.shape, bool)
+    if where is not None:
+        bad &= where
+    if not bad.any():
+        return ""
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    kind = "NaN" if np.isnan(got[first]) else "inf"
+    count = int(bad.sum())
+    more = f" and {count - 1} more" if count > 1 else ""
+    return f"{kind} in answer at index {first}{more}"
+
+
+def _scalar(value: Any) -> float:
+    """A trusted forward's output as a float (it must be one number)."""
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.size != 1:
+        raise ValueError(f"f must return a single number, got an array of shape {arr.shape}")
+    out = float(arr.reshape(()))
+    if not np.isfinite(out):
+        raise ValueError(f"f returned {out}: the trusted forward must be finite at the checked points")
+    return out
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _errors(got, expected, scale, lo=None, hi=None) -> np.ndarray:
+    """err_i; where lo/hi are given (not NaN), anything inside [lo, hi] also counts as exact."""
+    denom = np.abs(expected) + scale
+    err = np.abs(got - expected) / denom
+    if lo is not None:
+        use = ~np.isnan(lo)
+        gap = np.maximum(np.maximum(lo - got, got - hi), 0.0) / denom
+        err = np.where(use, np.minimum(err, gap), err)
+    return err
+
+
+def _ratio(got, expected, scale) -> tuple[float | None, float | None]:
+    """Median of got/expected where expected is not tiny, and how much the ratios scatter."""
+    keep = np.abs(expected) > TINY_FRACTION * scale
+    if not keep.any():
+        return None, None
+    r = got[keep] / expected[keep]
+    med = float(np.median(r))
+    spread = float(np.median(np.abs(r - med))) / max(abs(med), 1e-300)
+    return med, spread
+
+
+def _verdict(name, shape, got, expected, err, rtol, labels, scale, note="") -> CheckResult:
+    """Collect per-entry errors (labels[k] names entry k) into a CheckResult."""
+    failing = np.flatnonzero(err > rtol)
+    order = failing[np.argsort(-err[failing], kind="stable")][:MAX_SHOWN]
+    worst = [Mismatch(labels[k], float(expected[k]), float(got[k]), float(err[k])) for k in order]
+    entries = np.array([not (lab and lab[0] == "direction") for lab in labels], bool)
+    median_ratio, spread = _ratio(got[entries], expected[entries], scale)
+    return CheckResult(passed=failing.size == 0, name=name,
+                       max_error=float(err.max()) if err.size else 0.0, rtol=rtol,
+                       shape_expected=tuple(shape), shape_got=tuple(shape), worst=worst,
+                       median_ratio=median_ratio, note=note, n_failed=int(failing.size),
+                       n_checked=int(err.size), ratio_spread=spread)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def compare(got, expected, *, name: str = "value", rtol: float | None = None,
+            scale: float | None = None) -> CheckResult:
+    """Judge a value (a forward output, or a gradient from a trusted closed form).
+
+    err_i = |got_i - expected_i| / (|expected_i| + S) with S = max|expected|
+    (or `scale`); rtol defaults from got's dtype. Shapes must match exactly.
+    Where expected is NaN or inf, got must be the same non-finite value.
+    """
+    exp = np.asarray(expected, dtype=np.float64)
+    arr, problem = _as_answer(got)
+    if arr is None:
+        return _failed(name, rtol or 1e-6, exp.shape, (), problem)
+    rtol = default_rtol(arr.dtype) if rtol is None else float(rtol)
+    if arr.shape != exp.shape:
+        return _failed(name, rtol, exp.shape, arr.shape, _shape_note(exp.shape, arr.shape))
+    finite = np.isfinite(exp)
+    bad = _nonfinite_note(arr, where=finite)
+    if bad:
+        return _failed(name, rtol, exp.shape, arr.shape, bad + " where a finite value was expected")
+    g = arr.astype(np.float64)
+    special = ~finite & ~((g == exp) | (np.isnan(g) & np.isnan(exp)))
+    if special.any():
+        first = tuple(int(i) for i in np.argwhere(special)[0])
+        return _failed(name, rtol, exp.shape, arr.shape,
+                       f"expected {exp[first]} at index {first}, got {g[first]}")
+    if scale is None:
+        scale = float(np.abs(exp[finite]).max()) if finite.any() else 0.0
+    scale = max(float(scale), float(np.finfo(np.float64).tiny))
+    flat = np.flatnonzero(finite.ravel())
+    g_f, e_f = g.ravel()[flat], exp.ravel()[flat]
+    labels = [tuple(int(i) for i in np.unravel_index(k, exp.shape)) for k in flat]
+    return _verdict(name, exp.shape, g_f, e_f, _errors(g_f, e_f, scale), rtol, labels, scale)
+
+
+# --------------------------------------------------------------------------- finite differences
+
+
+class _Forward:
+    """The trusted scalar f, evaluated on fresh float64 copies of points near x."""
+
+    def __init__(self, f: Callable, x64: np.ndarray, f_value: float | None = None):
+        self.f, self.shape, self.flat = f, x64.shape, x64.ravel().copy()
+        self.calls = 0
+        self.f0 = self(self.flat) if f_value is None else float(f_value)
+
+    def __call__(self, flat_point: np.ndarray) -> float:
+        self.calls += 1
+        return _scalar(self.f(flat_point.reshape(self.shape)))
+
+
+class _Line:
+    """f along x + s*v, v one coordinate axis or one unit direction; values cached per step."""
+
+    def __init__(self, fwd: _Forward, step: float, *, coord: int | None = None,
+                 direction: np.ndarray | None = None):
+        self.fwd, self.step, self.coord, self.direction = fwd, step, coord, direction
+        self._seen: dict[int, tuple[float, float]] = {}
+
+    def at(self, k: int) -> tuple[float, float]:
+        """f at k steps along the line, and the distance actually travelled."""
+        if k not in self._seen:
+            base = self.fwd.flat
+            if self.coord is not None:
+                point = base.copy()
+                point[self.coord] = base[self.coord] + k * self.step
+                moved = point[self.coord] - base[self.coord]
+            else:
+                point = base + (k * self.step) * self.direction
+                moved = float(np.dot(point - base, self.direction))
+            self._seen[k] = (self.fwd(point), float(moved))
+        return self._seen[k]
+
+    def central(self) -> float:
+        (fp, sp), (fm, sm) = self.at(1), self.at(-1)
+        return (fp - fm) / (sp - sm)
+
+    def first_order_sides(self) -> tuple[float, float]:
+        """(forward, backward) one-sided slopes from one step each way."""
+        (fp, sp), (fm, sm) = self.at(1), self.at(-1)
+        f0 = self.fwd.f0
+        return (fp - f0) / sp, (f0 - fm) / -sm
+
+    def second_order_sides(self) -> tuple[float, float]:
+        """(forward, backward) one-sided slopes accurate to O(h^2), from two steps each way."""
+        f0 = self.fwd.f0
+        return (_lagrange_slope(f0, *self.at(1), *self.at(2)),
+                _lagrange_slope(f0, *self.at(-1), *self.at(-2)))
+
+
+def _lagrange_slope(f0: float, f1: float, s1: float, f2: float, s2: float) -> float:
+    """Slope at 0 of the parabola through (0, f0), (s1, f1), (s2, f2)."""
+    return (-f0 * (s1 + s2) / (s1 * s2) + f1 * s2 / (s1 * (s2 - s1))
+            - f2 * s1 / (s2 * (s2 - s1)))
+
+
+def _steps(flat: np.ndarray, eps: float) -> np.ndarray:
+    return eps ** (1.0 / 3.0) * np.maximum(1.0, np.abs(flat))
+
+
+def numerical_gradient(f: Callable, x, *, eps: float | None = None) -> np.ndarray:
+    """Central differences of a trusted scalar f at a float64 copy of x (x is never modified).
+
+    h_i = eps**(1/3) * max(1, |x_i|) with eps the float64 machine epsilon by
+    default; each difference is divided by the exact step (x+h) - (x-h).
+    Returns a float64 array shaped like x (0-d for a scalar x).
+    """
+    x64 = np.array(x, dtype=np.float64)
+    fwd = _Forward(f, x64, f_value=0.0)  # f(x) itself is not needed for central differences
+    h = _steps(fwd.flat, EPS64 if eps is None else float(eps))
+    grad = np.array([_Line(fwd, h[i], coord=i).central() for i in range(fwd.flat.size)])
+    return grad.reshape(x64.shape)
+
+
+def _slopes_with_kinks(lines: list[_Line], scale_hint: float, rtol: float):
+    """Central slopes, plus [lo, hi] one-sided brackets (NaN where the line is smooth)."""
+    central = np.array([ln.central() for ln in lines])
+    scale = max(scale_hint, float(np.abs(central).max(initial=0.0)))
+    sides = np.array([ln.first_order_sides() for ln in lines]).reshape(-1, 2)
+    suspect = np.abs(sides[:, 0] - sides[:, 1]) > KINK_SENSITIVITY * rtol * (np.abs(central) + scale)
+    lo = np.full(len(lines), np.nan)
+    hi = np.full(len(lines), np.nan)
+    for k in np.flatnonzero(suspect):
+        forward, backward = lines[k].second_order_sides()
+        lo[k], hi[k] = min(forward, backward), max(forward, backward)
+    return central, lo, hi
+
+
+def _kink_note(rescued: np.ndarray, labels: list, lo: np.ndarray, hi: np.ndarray) -> str:
+    """Say where a subgradient was accepted; rescued marks entries the bracket let pass."""
+    where = np.flatnonzero(rescued)
+    if where.size == 0:
+        return ""
+    k = where[0]
+    first = f"{_where(labels[k])}: accepted a subgradient between {lo[k]:.4g} and {hi[k]:.4g}"
+    if where.size == 1:
+        return f"kink at {first}"
+    return f"kinks at {where.size} places, e.g. {first}"
+
+
+# --------------------------------------------------------------------------- gradients
+
+
+def check_gradient(f: Callable, x, analytic, *, name: str = "x", rtol: float | None = None,
+                   seed: int = 0, max_full: int = 2000, f_value: float | None = None,
+                   n_directions: int = 4, n_samples: int = 256) -> CheckResult:
+    """Judge an analytic gradient of the trusted float64 scalar f at x.
+
+    err_i = |a_i - n_i| / (|n_i| + S), S = max|n| + 1e-9*max(1, |f(x)|),
+    pass if every err_i <= rtol (default from the answer's dtype). Tensors
+    with more than `max_full` entries are checked along `n_directions` random
+    directions plus `n_samples` sampled entries. `f_value`, when given, must
+    be f(x) exactly as f computes it. x is never modified.
+    """
+    x64 = np.array(x, dtype=np.float64)
+    arr, problem = _as_answer(analytic)
+    if arr is None:
+        return _failed(name, rtol or 1e-6, x64.shape, (), problem)
+    rtol = default_rtol(arr.dtype) if rtol is None else float(rtol)
+    if arr.shape != x64.shape:
+        return _failed(name, rtol, x64.shape, arr.shape, _shape_note(x64.shape, arr.shape))
+    bad = _nonfinite_note(arr)
+    if bad:
+        return _failed(name, rtol, x64.shape, arr.shape, bad)
+    a = arr.astype(np.float64).ravel()
+    fwd = _Forward(f, x64, f_value)
+    floor = F_FLOOR * max(1.0, abs(fwd.f0))
+    if a.size <= max_full:
+        return _check_every_entry(fwd, a, name, rtol, floor)
+    return _check_sampled(fwd, a, name, rtol, floor, np.random.default_rng(seed),
+                          n_directions, n_samples)
+
+
+def _check_every_entry(fwd: _Forward, a: np.ndarray, name: str, rtol: float, floor: float):
+    h = _steps(fwd.flat, EPS64)
+    lines = [_Line(fwd, h[i], coord=i) for i in range(a.size)]
+    central, lo, hi = _slopes_with_kinks(lines, 0.0, rtol)
+    scale = float(np.abs(central).max(initial=0.0)) + floor
+    labels = [tuple(int(j) for j in np.unravel_index(i, fwd.shape)) for i in range(a.size)]
+    return _judge(name, fwd.shape, a, central, lo, hi, scale, rtol, labels, "")
+
+
+def _check_sampled(fwd, a, name, rtol, floor, rng, n_directions, n_samples):
+    picks = set(rng.choice(a.size, size=min(n_samples, a.size), replace=False).tolist())
+    picks |= {0, a.size - 1, int(np.argmax(np.abs(a)))}
+    idx = np.array(sorted(picks))
+    h = _steps(fwd.flat, EPS64)
+    entry_lines = [_Line(fwd, h[i], coord=int(i)) for i in idx]
+    # Sampling can miss the largest entries of n; max|a| stands in for them (inflating a
+    # cannot help a wrong answer: the inflated entry itself fails every direction).
+    scale_hint = float(np.abs(a).max())
+    t = EPS64 ** (1.0 / 3.0) * max(1.0, float(np.abs(fwd.flat).max()))
+    dirs = [u / np.linalg.norm(u) for u in rng.standard_normal((n_directions, a.size))]
+    dir_lines = [_Line(fwd, t, direction=u) for u in dirs]
+    central, lo, hi = _slopes_with_kinks(entry_lines + dir_lines, scale_hint, rtol)
+    scale = max(float(np.abs(central[: idx.size]).max()), scale_hint) + floor
+    got = np.concatenate([a[idx], [float(np.dot(a, u)) for u in dirs]])
+    labels = [tuple(int(j) for j in np.unravel_index(i, fwd.shape)) for i in idx]
+    labels += [("direction", k) for k in range(n_directions)]
+    how = (f"large tensor ({a.size} entries): checked {idx.size} sampled entries "
+           f"and {n_directions} random directions")
+    return _judge(name, fwd.shape, got, central, lo, hi, scale, rtol, labels, how)
+
+
+def _judge(name, shape, got, central, lo, hi, scale, rtol, labels, how) -> CheckResult:
+    plain = _errors(got, central, scale)
+    # A bracket counts only where it really differs from the central slope: a genuine kink.
+    # (On smooth lines both one-sided slopes agree with the central one to O(h^2).)
+    slack = rtol * (np.abs(central) + scale)
+    kinked = ~np.isnan(lo) & ((hi - lo > slack) | (central < lo - slack) | (central > hi + slack))
+    err = np.where(kinked, _errors(got, central, scale, lo, hi), plain)
+    kinks = _kink_note((plain > rtol) & (err <= rtol), labels, lo, hi)
+    missed = np.flatnonzero((err > rtol) & kinked)
+    if missed.size:
+        k = missed[0]
+        kinks = "; ".join(filter(None, [kinks, f"{_where(labels[k])} sits on a kink: any value "
+                                               f"between {lo[k]:.4g} and {hi[k]:.4g} is accepted there"]))
+    note = "; ".join(filter(None, [how, kinks]))
+    return _verdict(name, shape, got, central, err, rtol, labels, scale, note)
+
+
+def check_gradients(f: Callable, params: Mapping, analytic, *, rtol: float | None = None,
+                    seed: int = 0, max_full: int = 2000) -> list[CheckResult]:
+    """Judge every tensor of a parameter dict: f(params) -> scalar, analytic[key] -> gradient.
+
+    Each tensor is judged against its own scale S. A missing key or a wrong
+    shape gives a failed result with a note; keys only in `analytic` are ignored.
+    """
+    base = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
+    f0 = _scalar(f({key: value.copy() for key, value in base.items()}))
+    if not isinstance(analytic, Mapping):
+        note = (f"gradients must be a dict with keys {sorted(base)}, "
+                f"got {type(analytic).__name__}")
+        return [_failed(key, rtol or 1e-6, value.shape, (), note) for key, value in base.items()]
+    results = []
+    for key, value in base.items():
+        if key not in analytic:
+            results.append(_failed(key, rtol or 1e-6, value.shape, (),
+                                   f"missing gradient for {key!r}"))
+            continue
+
+        def f_of_one(t, key=key):
+            trial = {k: (t if k == key else v.copy()) for k, v in base.items()}
+            return f(trial)
+
+        results.append(check_gradient(f_of_one, value, analytic[key], name=key, rtol=rtol,
+                                      seed=seed, max_full=max_full, f_value=f0))
+    return results
+
+
+# --------------------------------------------------------------------------- input draws
+
+
+def kink_free(draw: Callable[[], Any], *, is_kink: Callable[[Any], bool], max_tries: int = 50):
+    """Call draw() until is_kink(value) is False and return that value.
+
+    A draw that keeps landing on kinks is the grader's fault, so this raises
+    RuntimeError (a grader error, never a student's failed test) after max_tries.
+    """
+    for _ in range(max_tries):
+        value = draw()
+        if not is_kink(value):
+            return value
+    raise RuntimeError(f"no kink-free input in {max_tries} draws: the grader's input "
+                       "distribution sits on kinks too often (a grader bug, not the student's)")
+
+
+def near_zero(*arrays, margin: float = 1e-3) -> bool:
+    """True when any entry of any array is within `margin` of 0 (a relu/abs kink)."""
+    return any(bool((np.abs(np.asarray(a, dtype=np.float64)) < margin).any()) for a in arrays)
