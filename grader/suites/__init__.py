@@ -1,0 +1,1 @@
+"""Hidden test suites (run by grader.runner, not by the project tests)."""
