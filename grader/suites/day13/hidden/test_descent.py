@@ -18,10 +18,7 @@ def test_gradient_descent_long_run_converges_like_the_reference(student, rng, se
     expect.values(got, np.array(expected), what="descent.gradient_descent(grad, theta0, lr=0.1, steps=60)", seed=seed)
 
 
-@pytest.mark.covers("momentum_step")
-@pytest.mark.covers("rmsprop_step")
-@pytest.mark.covers("adam_step")
-@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.covers(f"{n}_step")) for n in ("momentum", "rmsprop", "adam")])
 def test_optimizer_over_forty_steps(student, rng, seed, name):
     _, grad = _bowl(rng, (5,))
     theta0 = rng.normal(size=5)
