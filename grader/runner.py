@@ -137,6 +137,9 @@ def _score(day: Day, chosen, records, seed: int) -> DayResult:
                         points=share if passed else 0.0, max_points=share, not_implemented=stub,
                     )
                 )
+        names = [t.name for t in exercise.tests]
+        if len(names) != len(set(names)):
+            raise GraderError(f"{day.id}/{ex.id}: two tests share a name; rename one (names identify tests in every export)")
         unknown = {r[1] for r in tests} - {f.name for f in ex.functions}
         if unknown:
             raise GraderError(f"{day.id}/{ex.id}: tests cover functions not in the manifest: {sorted(unknown)}")
