@@ -14,6 +14,7 @@ from grader import __version__
 COMMANDS = [
     "grader.commands.check",
     "grader.commands.stubs",
+    "grader.commands.nbgrader",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

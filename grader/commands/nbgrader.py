@@ -1,0 +1,93 @@
+"""`grader nbgrader DAY --course DIR` and `grader nbgrader-import DAY --course DIR`.
+
+The first writes an nbgrader course source folder; the second grades the
+course's submitted/ tree outside the students' kernels and writes the scores
+into nbgrader's gradebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(sub):
+    p = sub.add_parser(
+        "nbgrader",
+        help="(instructors) write an nbgrader course: one notebook per exercise",
+        description="Write DIR/nbgrader_config.py (if absent) and DIR/source/DAY/NN-<exercise>.ipynb: "
+        "solution cells from the reference solutions, one autograder test cell per function worth its "
+        "points. Then, in DIR: nbgrader generate_assignment DAY, ... nbgrader autograde DAY.",
+    )
+    p.add_argument("day", help="e.g. day13")
+    p.add_argument("exercises", nargs="*", metavar="EXERCISE", help="only these exercises (default: all)")
+    p.add_argument("--course", type=Path, required=True, help="the nbgrader course folder to write into")
+    p.add_argument("--solutions", type=Path, help="reference solutions (default: solutions/DAY)")
+    p.add_argument("--course-id", default="calc4ml", help="course_id for a new nbgrader_config.py")
+
+    q = sub.add_parser(
+        "nbgrader-import",
+        help="(instructors) grade nbgrader's submitted/ notebooks and write the gradebook",
+        description="Grade DIR/submitted/<student>/DAY/*.ipynb with the public and hidden tests, each "
+        "student's code in its own worker process, and write each function's points into DIR's "
+        "gradebook.db (the autograder test cells' grades), for formgrader and nbgrader export. "
+        "Lists every score that differs from the one already there.",
+    )
+    q.add_argument("day", help="e.g. day13")
+    q.add_argument("students", nargs="*", metavar="STUDENT", help="only these students (default: all)")
+    q.add_argument("--course", type=Path, required=True, help="the nbgrader course folder")
+    q.add_argument("--db", help="gradebook URL (default: sqlite:///DIR/gradebook.db)")
+    q.add_argument("--jobs", type=int, help="students graded at once (default: one per core)")
+    q.add_argument("--seed", type=int, help="the random inputs of the tests (default: new ones)")
+    q.set_defaults(_run=run_import)
+    return p
+
+
+def run(args) -> int:
+    from grader.cli import UsageError
+    from grader.course import load_day
+    from grader.integrations.nbgrader_course import CourseError, build_course
+
+    day = load_day(args.day)
+    solutions = args.solutions or Path("solutions") / day.id
+    if not solutions.is_dir():
+        hint = "" if args.solutions else " (run it from the course repository, or pass --solutions DIR)"
+        raise UsageError(f"no folder {solutions}{hint}")
+    if args.course.exists() and not args.course.is_dir():
+        raise UsageError(f"{args.course} exists and is not a folder")
+    try:
+        written = build_course(day, args.course, solutions, course_id=args.course_id, exercises=args.exercises or None)
+    except CourseError as exc:
+        raise UsageError(str(exc)) from None
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next, in {args.course}: nbgrader generate_assignment {day.id}")
+    return 0
+
+
+def run_import(args) -> int:
+    from grader.cli import UsageError
+    from grader.course import load_day
+    from grader.integrations.nbgrader_gradebook import GradebookError, import_submitted
+
+    day = load_day(args.day)
+    if not args.course.is_dir():
+        raise UsageError(f"no course folder {args.course}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs takes a whole number from 1 up")
+
+    def show(student):
+        print(f"{student.student}: {student.score:g} / {student.max_score:g}")
+        for line in student.changed:
+            print(f"  changed {line}")
+
+    try:
+        results = import_submitted(args.course, day, students=args.students or None, db_url=args.db,
+                                   seed=args.seed, jobs=args.jobs, progress=show)
+    except GradebookError as exc:
+        raise UsageError(str(exc)) from None
+    if not results:
+        raise UsageError(f"nothing submitted: no {args.course}/submitted/<student>/{day.id} folder")
+    changed = sum(bool(r.changed) for r in results)
+    print(f"wrote the {day.id} grades of {len(results)} student(s) into the gradebook"
+          + (f"; {changed} had scores that differed from the gradebook's" if changed else ""))
+    return 0
