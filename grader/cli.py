@@ -15,6 +15,8 @@ COMMANDS = [
     "grader.commands.check",
     "grader.commands.stubs",
     "grader.commands.nbgrader",
+    "grader.commands.export",
+    "grader.commands.release",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
