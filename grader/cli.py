@@ -13,6 +13,7 @@ from grader import __version__
 # top-level imports light: every command's module is imported to build --help.
 COMMANDS = [
     "grader.commands.check",
+    "grader.commands.grade",
     "grader.commands.stubs",
     "grader.commands.nbgrader",
     "grader.commands.export",

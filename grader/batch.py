@@ -1,0 +1,407 @@
+"""Grade a whole class: parallel, sandboxed, resumable, and unable to lose a grade.
+
+    grade_class(day, SUBMISSIONS, OUT, Options(...), reporter) -> Outcome
+
+The pipeline (DESIGN.md, principle 6):
+1. find the submissions and fingerprint each (a hash of what was handed in);
+2. reuse every record in OUT/results whose fingerprint and settings match
+   (--force: none), so a second run, or a run after a crash, grades only
+   what is new, changed or unfinished;
+3. grade the rest in --jobs processes; each process collects the suites
+   once (grader.suite_session), unpacks one submission at a time into
+   OUT/.work, runs it in the sandbox (grader.sandbox), and writes that
+   student's feedback and then their record, each atomically, before it
+   asks for the next one;
+4. rebuild feedback, grades.csv and the summary from the records of the
+   students present in SUBMISSIONS: one row each, whatever their code did.
+A kill -9 at any moment leaves only whole files; the same command finishes
+the job and produces the files an uninterrupted run would have.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import grader
+from grader import gradebook, submissions
+from grader.course import Day
+from grader.results import DayResult, ExerciseResult
+
+DEFAULT_BUDGET = 300.0  # seconds for one submission, all its tests together
+RETRIES = 1  # a grading process that dies mid-submission (not the student's doing) gets one more try
+
+
+class BatchError(Exception):
+    """Bad input or environment for a batch run; the message says what to do."""
+
+
+@dataclass
+class Options:
+    jobs: int | None = None  # None: one per core
+    force: bool = False
+    seed: int | None = None  # None: fresh random inputs per student
+    timeout: float | None = None  # per call of student code (None: the worker's default)
+    budget: float = DEFAULT_BUDGET
+    require_sandbox: bool = False
+
+
+@dataclass
+class Outcome:
+    students: int
+    graded: int
+    reused: int
+    failed: list[str]
+    sandbox: str
+    summary: dict
+    seconds: float
+    ignored: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # records of students no longer in SUBMISSIONS
+
+
+class Reporter:
+    """What a batch run tells the person watching it; the CLI draws a progress bar from these."""
+
+    def warn(self, text: str) -> None: ...
+    def info(self, text: str) -> None: ...
+    def start(self, total: int, reused: int, todo: int) -> None: ...
+    def advance(self, student: str, score: float, max_score: float, status: str) -> None: ...
+    def finish(self) -> None: ...
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def grade_class(day: Day, source: Path, out: Path, options: Options | None = None,
+                reporter: Reporter | None = None) -> Outcome:
+    options, reporter = options or Options(), reporter or Reporter()
+    started = time.monotonic()
+    source, out = _check_folders(Path(source), Path(out))
+    with _lock(out):
+        work = out / ".work"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        for folder in (out / "results", out / "feedback", out):
+            gradebook.remove_leftovers(folder)
+        from grader import sandbox
+
+        box = sandbox.choose(work)
+        if box.kind != "bubblewrap":
+            if options.require_sandbox:
+                raise BatchError(f"no sandbox: {box.reason}; drop --require-sandbox to grade with rlimits only")
+            reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can read and "
+                          f"write everything you can. Install bubblewrap, or pass --require-sandbox to refuse.")
+        found = submissions.discover(source)
+        for line in found.ignored:
+            reporter.info(f"ignored {line}")
+        if not found.submissions:
+            raise BatchError(f"no submissions in {source}: expected one folder, .zip or .ipynb per student, "
+                             f"named by student id")
+        settings = _settings(day, options, box.kind)
+        todo, reused = [], 0
+        for sub in found.submissions:
+            task = _task(sub, options)
+            record = None if options.force else gradebook.load_record(out, sub.student)
+            if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings:
+                reused += 1
+            else:
+                todo.append(task)
+        reporter.start(len(found.submissions), reused, len(todo))
+        failed: list[str] = []
+        if todo:
+            config = {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
+                      "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None),
+                      "reason": getattr(box, "reason", ""), "parent": os.getpid()}
+            jobs = max(1, min(options.jobs or _cores(), len(todo)))
+            failed = _run_pool(todo, jobs, config, out, reporter)
+        reporter.finish()
+        results = _rebuild(day, out, found.submissions)
+        facts = gradebook.summary(day, results)
+        gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
+        try:
+            gradebook.summary_plot(facts, out / "summary.png", f"{day.id}: {facts['students']} students")
+        except ImportError:
+            reporter.warn("matplotlib is not installed: summary.png was not drawn (pip install matplotlib)")
+        shutil.rmtree(work, ignore_errors=True)
+        present = {s.student for s in found.submissions}
+        absent = sorted(p.stem for p in (out / "results").glob("*.json") if p.stem not in present)
+    return Outcome(
+        students=len(found.submissions), graded=len(todo), reused=reused, failed=failed, sandbox=box.describe(),
+        summary=facts, seconds=time.monotonic() - started, ignored=found.ignored, absent=absent,
+    )
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _check_folders(source: Path, out: Path) -> tuple[Path, Path]:
+    if not source.exists():
+        raise BatchError(f"no folder {source}")
+    if not source.is_dir():
+        raise BatchError(f"{source} is not a folder: SUBMISSIONS is a folder holding one entry per student")
+    source, out_abs = source.resolve(), Path(os.path.abspath(out))
+    if out_abs == source or source in out_abs.parents:
+        raise BatchError(f"--out {out} is inside {source}: it would be taken for a student's submission")
+    try:
+        out_abs.mkdir(parents=True, exist_ok=True)
+        probe = out_abs / f".write-test-{os.getpid()}"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise BatchError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from None
+    return source, out_abs
+
+
+class _lock:
+    """One run per output folder at a time; the kernel drops the lock if the run is killed."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".lock"
+
+    def __enter__(self):
+        self.handle = open(self.path, "w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise BatchError(f"another `grader grade` is writing to {self.path.parent}; wait for it or "
+                             f"choose another --out") from None
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+def _grader_hash() -> str:
+    """Changes whenever the grader's code, suites or manifest change: old records are then regraded."""
+    digest = hashlib.sha256()
+    root = Path(grader.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml", ".ini", ".csv") and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _settings(day: Day, options: Options, sandbox_kind: str) -> dict:
+    """Everything besides the submission that decides a result; a record made with others is regraded."""
+    return {
+        "day": day.id,
+        "functions": {ex.id: [f.name for f in ex.functions] for ex in day.exercises},
+        "seed": options.seed,
+        "timeout": options.timeout,
+        "grader": f"{grader.__version__}+{_grader_hash()}",
+        "sandbox": sandbox_kind,
+    }
+
+
+def student_seed(seed: int | None, student: str) -> int:
+    """Each student's random inputs: from --seed and their id when given (reproducible), else fresh."""
+    if seed is None:
+        from grader.runner import new_seed
+
+        return new_seed()
+    return int.from_bytes(hashlib.sha256(f"{seed}:{student}".encode()).digest()[:4], "big") % 2**31
+
+
+def _task(sub: submissions.Submission, options: Options) -> dict:
+    return {"student": sub.student, "path": str(sub.path), "kind": sub.kind, "notes": list(sub.notes),
+            "fingerprint": submissions.fingerprint(sub), "seed": student_seed(options.seed, sub.student)}
+
+
+def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[str, DayResult]:
+    results = {}
+    for sub in found:
+        record = gradebook.load_record(out, sub.student)
+        result = gradebook.result_from_json(record["result"]) if record else _ungraded(day, 0, "no record was written")
+        gradebook.write_feedback(out, sub.student, result)
+        results[sub.student] = result
+    rows = gradebook.grades_csv(day, results)
+    gradebook.write_atomic(out / "grades.csv", rows)
+    return results
+
+
+def _ungraded(day: Day, seed: int, why: str) -> DayResult:
+    """A zero row for a submission the grader itself failed on (never the student's doing)."""
+    result = DayResult(day=day.id, seed=seed, notes=[f"the grader could not grade this submission ({why}); "
+                                                     f"your instructor will look at it"])
+    result.exercises = [ExerciseResult(id=ex.id, max_score=ex.max_score) for ex in day.exercises]
+    return result
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+class _Slot:
+    def __init__(self, context, config: dict):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_grading_process, args=(child, config), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: dict | None = None
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Reporter) -> list[str]:
+    from grader.runner import GraderError
+
+    context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
+    pending, tries, failed = deque(todo), {}, []
+    slots = [_Slot(context, config) for _ in range(jobs)]
+    try:
+        while pending or any(s.task for s in slots):
+            for slot in slots:
+                if slot.task is None and pending:
+                    slot.task = pending.popleft()
+                    slot.conn.send(slot.task)
+            busy = [s for s in slots if s.task]
+            wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
+            for index, slot in enumerate(slots):
+                if slot.task is None:
+                    continue
+                message = None
+                try:
+                    if slot.conn.poll():
+                        message = slot.conn.recv()
+                except (EOFError, OSError):
+                    message = None
+                if message and message[0] == "fatal":
+                    raise GraderError(message[1])
+                if message and message[0] == "done":
+                    _, student, score, max_score, status = message
+                    slot.task = None
+                    reporter.advance(student, score, max_score, status)
+                    continue
+                if not slot.process.is_alive():  # died mid-submission: the grader's fault, try again
+                    task = slot.task
+                    tries[task["student"]] = tries.get(task["student"], 0) + 1
+                    if tries[task["student"]] <= RETRIES:
+                        pending.appendleft(task)
+                    else:
+                        _write_failure(config, out, task, f"its grading process ended with code {slot.process.exitcode}")
+                        failed.append(task["student"])
+                        reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
+                    slots[index] = _Slot(context, config)
+    finally:
+        for slot in slots:
+            slot.stop()
+    return failed
+
+
+def _write_failure(config: dict, out: Path, task: dict, why: str) -> None:
+    result = _ungraded(config["day"], task["seed"], why)
+    gradebook.save_record(out, task["student"], _record(task, config, result, "grader failed", 0.0))
+
+
+def _record(task: dict, config: dict, result: DayResult, status: str, seconds: float) -> dict:
+    return {
+        "student": task["student"], "source": Path(task["path"]).name, "kind": task["kind"],
+        "fingerprint": task["fingerprint"], "settings": config["settings"], "status": status,
+        "seconds": round(seconds, 3), "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "result": result.to_json(reveal_hidden=True),
+    }
+
+
+# --------------------------------------------------------------------------- one grading process
+
+
+def _die_with_parent(parent: int) -> None:
+    """If the coordinator is killed (kill -9), this process and its sandboxes go too."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _grading_process(conn, config: dict) -> None:
+    _die_with_parent(config["parent"])
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"  # one core per grading process, as the workers have
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+
+    from grader import sandbox, suite_session
+    from grader.runner import GraderError
+
+    day: Day = config["day"]
+    out = Path(config["out"])
+    box = sandbox.Bubblewrap(config["bwrap"]) if config["bwrap"] else sandbox.RlimitsOnly(config["reason"])
+    current: dict = {}
+
+    def rounds():
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            current.clear()
+            current.update(task=task, started=time.monotonic())
+            yield _prepare(task, day, out, box, config, current)
+
+    def finished(job, result: DayResult) -> None:
+        task = current["task"]
+        result.notes[:0] = current.get("notes", [])
+        status = "graded" if job.submission is not None else "nothing to grade"
+        gradebook.write_feedback(out, task["student"], result)
+        record = _record(task, config, result, status, time.monotonic() - current["started"])
+        gradebook.save_record(out, task["student"], record)  # last: its presence means "done"
+        for prepared in current.get("prepared", []):
+            prepared.cleanup()
+        shutil.rmtree(current["work"], ignore_errors=True)
+        conn.send(("done", task["student"], result.score, result.max_score, status))
+
+    try:
+        suite_session.serve(day, rounds(), finished)
+    except GraderError as exc:
+        conn.send(("fatal", str(exc)))
+
+
+def _prepare(task: dict, day: Day, out: Path, box, config: dict, current: dict):
+    from grader.suite_session import Round
+
+    work = out / ".work" / f"{task['student']}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    current["work"] = work
+    sub = submissions.Submission(task["student"], Path(task["path"]), task["kind"], tuple(task["notes"]))
+    try:
+        unpacked = submissions.unpack(sub, work / "src", day)
+    except OSError as exc:
+        reason = f"the submission could not be read ({exc.strerror or exc})"
+        current["notes"] = [reason]
+        return Round(None, task["seed"], reason=reason)
+    current["notes"] = unpacked.notes
+    if unpacked.problem:
+        current["notes"] = unpacked.notes + [unpacked.problem]
+        return Round(None, task["seed"], reason=unpacked.problem)
+    prepared = box.prepare(unpacked.folder)
+    current["prepared"] = [prepared]
+    return Round(prepared.submission, task["seed"], launcher=prepared.launcher,
+                 timeout=config["timeout"], budget=config["budget"])

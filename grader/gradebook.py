@@ -1,0 +1,246 @@
+"""The files of a graded class, all derived from one record per student.
+
+    OUT/results/<student>.json    the record: what was graded (fingerprint, settings), the full
+                                  result (hidden-test messages included) and how it went
+    OUT/feedback/<student>.json   what `grader check --json` prints (hidden tests redacted)
+    OUT/feedback/<student>.md     the same, for people
+    OUT/grades.csv                student,score,max_score,<one column per exercise>
+    OUT/summary.txt, summary.png  score histogram and per-exercise pass rates
+
+Every file is written whole to a temporary name and renamed into place, so a
+reader (or a run killed half-way) never sees half a file. grades.csv and the
+feedback files are rebuilt from the records, so they always agree with them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from grader.course import Day
+from grader.results import DayResult, ExerciseResult, TestResult
+
+RECORD_VERSION = 1
+HISTOGRAM_BINS = 10
+
+
+# --------------------------------------------------------------------------- atomic files
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that `path` is always either the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with_suppressed(os.unlink, tmp)
+        raise
+
+
+def with_suppressed(fn, *args) -> None:
+    try:
+        fn(*args)
+    except OSError:
+        pass
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files of a run that was killed mid-write."""
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            with_suppressed(os.unlink, tmp)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def result_from_json(data: dict) -> DayResult:
+    """Inverse of DayResult.to_json(reveal_hidden=True)."""
+    result = DayResult(day=data["day"], seed=int(data["seed"]), notes=list(data.get("notes", [])))
+    for ex in data["exercises"]:
+        exercise = ExerciseResult(id=ex["id"], max_score=float(ex["max_score"]))
+        for t in ex["tests"]:
+            exercise.tests.append(TestResult(
+                name=t["name"], function=t["function"], passed=bool(t["passed"]), message=t["message"],
+                hidden=bool(t["hidden"]), points=float(t["score"]), max_points=float(t["max_score"]),
+                misconception=t.get("misconception"), not_implemented=bool(t.get("not_implemented")),
+            ))
+        result.exercises.append(exercise)
+    return result
+
+
+def record_path(out: Path, student: str) -> Path:
+    return out / "results" / f"{student}.json"
+
+
+def save_record(out: Path, student: str, record: dict) -> None:
+    write_atomic(record_path(out, student), json.dumps(record | {"version": RECORD_VERSION}, indent=1) + "\n")
+
+
+def load_record(out: Path, student: str) -> dict | None:
+    """The student's record, or None when there is none or it cannot be read (it is then regraded)."""
+    try:
+        record = json.loads(record_path(out, student).read_text(encoding="utf-8"))
+        result_from_json(record["result"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record if record.get("version") == RECORD_VERSION else None
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def _points(x: float) -> str:
+    x = round(float(x), 4)
+    return f"{x:g}" if x == int(x) else f"{x:.2f}"
+
+
+def feedback_markdown(student: str, feedback: dict) -> str:
+    """The student's feedback page, written from exactly the JSON they get (hidden tests redacted)."""
+    lines = [f"# {feedback['day']}: feedback for {student}", "",
+             f"**{_points(feedback['score'])} / {_points(feedback['max_score'])} points**", "",
+             "| exercise | points | tests passed |", "|---|---:|---:|"]
+    for ex in feedback["exercises"]:
+        passed = sum(t["passed"] for t in ex["tests"])
+        mark = "✓" if ex["tests"] and passed == len(ex["tests"]) else "✗"
+        lines.append(f"| {mark} {ex['id']} | {_points(ex['score'])} / {_points(ex['max_score'])} | "
+                     f"{passed} / {len(ex['tests'])} |")
+    tests = [t for ex in feedback["exercises"] for t in ex["tests"]]
+    reasons = {t["message"] for t in tests if not t["hidden"]}
+    notes = list(feedback.get("notes") or [])
+    if tests and not any(t["passed"] for t in tests) and len(reasons) == 1:
+        reason = reasons.pop()  # one cause for everything (nothing to grade, say): said once
+        lines += ["", "## What to fix", "", reason]
+        notes = [n for n in notes if n != reason]
+    elif not all(t["passed"] for t in tests):
+        lines += ["", "## What to fix"]
+        for ex in feedback["exercises"]:
+            lines += _exercise_fixes(ex)
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
+    lines += ["", f"`grader check {feedback['day']} --seed {feedback['seed']}` repeats the random inputs "
+                  f"of this run.", ""]
+    return "\n".join(lines)
+
+
+def _exercise_fixes(ex: dict) -> list[str]:
+    failures = [t for t in ex["tests"] if not t["passed"]]
+    if not failures:
+        return []
+    lines = ["", f"### {ex['id']}", ""]
+    visible = [t for t in failures if not t["hidden"]]
+    if all(t["not_implemented"] for t in ex["tests"]):
+        return lines + _block("not started yet", visible[0]["message"] if visible else failures[0]["message"])
+    if visible and len({t["message"] for t in visible}) == 1:
+        lines += _block(f"{len(visible)} failing test(s)", visible[0]["message"])
+    else:
+        shown: set[str] = set()
+        for test in visible:
+            if test["function"] not in shown:  # the first failure per function says what to fix
+                shown.add(test["function"])
+                lines += _block(f"`{test['function']}` ({test['name']})", test["message"])
+    hidden = len(failures) - len(visible)
+    if hidden:
+        lines += [f"- {hidden} hidden test(s) failed; their details are not shown to students.", ""]
+    return lines
+
+
+def _block(title: str, message: str) -> list[str]:
+    return [f"- {title}:", "", "  ```text", *[f"  {line}" for line in (message or "failed").splitlines()], "  ```", ""]
+
+
+def write_feedback(out: Path, student: str, result: DayResult) -> None:
+    feedback = result.to_json()  # what `grader check --json` prints: hidden details redacted
+    write_atomic(out / "feedback" / f"{student}.json", json.dumps(feedback, indent=2) + "\n")
+    write_atomic(out / "feedback" / f"{student}.md", feedback_markdown(student, feedback))
+
+
+# --------------------------------------------------------------------------- the class
+
+
+def _number(x: float) -> str:
+    """A score for the gradebook: 7, 7.5, 3.3333 (never 9.999999 or 10.0)."""
+    x = round(float(x), 4)
+    return str(int(x)) if x == int(x) else f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def grades_csv(day: Day, results: dict[str, DayResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "score", "max_score", *[ex.id for ex in day.exercises]])
+    for student in sorted(results):
+        result = results[student]
+        scores = {ex.id: ex.score for ex in result.exercises}
+        writer.writerow([student, _number(result.score), _number(day.max_score),
+                         *[_number(scores[ex.id]) if ex.id in scores else "" for ex in day.exercises]])
+    return buffer.getvalue()
+
+
+def summary(day: Day, results: dict[str, DayResult]) -> dict:
+    """Score histogram (percent of the maximum, in bins of 10) and per-exercise pass rates."""
+    count = len(results)
+    bins = [0] * HISTOGRAM_BINS
+    for result in results.values():
+        share = result.score / day.max_score if day.max_score else 0.0
+        bins[min(HISTOGRAM_BINS - 1, int(share * HISTOGRAM_BINS))] += 1
+    exercises = []
+    for ex in day.exercises:
+        done = [e for r in results.values() for e in r.exercises if e.id == ex.id]
+        passed = sum(1 for e in done if e.passed)
+        mean = sum(e.score for e in done) / count if count else 0.0
+        exercises.append({"id": ex.id, "passed": passed, "rate": passed / count if count else 0.0,
+                          "mean_score": mean, "max_score": ex.max_score})
+    mean_total = sum(r.score for r in results.values()) / count if count else 0.0
+    return {"students": count, "max_score": day.max_score, "mean_score": mean_total,
+            "histogram": bins, "exercises": exercises}
+
+
+def summary_text(facts: dict) -> str:
+    width = max(facts["histogram"] + [1])
+    lines = [f"{facts['students']} students, mean {facts['mean_score']:.1f} / {_points(facts['max_score'])} points",
+             "", "score (% of max)  students"]
+    for i, n in enumerate(facts["histogram"]):
+        low, high = i * 100 // HISTOGRAM_BINS, (i + 1) * 100 // HISTOGRAM_BINS
+        label = f"{low:>3}-{high}%" + (" " if high < 100 else "")
+        lines.append(f"  {label:<14} {'█' * round(20 * n / width):<20} {n}")
+    lines += ["", "exercise          passed (every test)   mean points"]
+    for ex in facts["exercises"]:
+        lines.append(f"  {ex['id']:<15} {ex['passed']:>4} / {facts['students']:<4} ({ex['rate']:>4.0%})"
+                     f"     {ex['mean_score']:.1f} / {_points(ex['max_score'])}")
+    return "\n".join(lines) + "\n"
+
+
+def summary_plot(facts: dict, path: Path, title: str) -> None:
+    """The histogram and the pass rates side by side, as a PNG (matplotlib, no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    edges = [i * 100 / HISTOGRAM_BINS for i in range(HISTOGRAM_BINS)]
+    left.bar(edges, facts["histogram"], width=100 / HISTOGRAM_BINS, align="edge", color="#4c72b0", edgecolor="white")
+    left.set(xlabel="score (% of the maximum)", ylabel="students", xlim=(0, 100), title="Scores")
+    names = [ex["id"] for ex in facts["exercises"]]
+    rates = [100 * ex["rate"] for ex in facts["exercises"]]
+    right.barh(names[::-1], rates[::-1], color="#55a868")
+    right.set(xlabel="% of students passing every test", xlim=(0, 100), title="Exercises")
+    fig.suptitle(title)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        fig.savefig(tmp, format="png", dpi=110)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        with_suppressed(os.unlink, tmp)

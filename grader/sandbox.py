@@ -1,0 +1,272 @@
+"""Where student code runs during batch grading: a bubblewrap sandbox, or rlimits only.
+
+The worker (grader.worker) is started by grader.student.StudentProcess; this
+module only changes *how* it is started, through StudentProcess's `launcher`
+hook. Inside the sandbox the worker sees:
+
+- the system (/usr, /etc, /lib...) and the Python installation, read-only;
+- the grader package, read-only, with its suites (hidden tests) masked;
+- its own submission, copied into a small private tmpfs at the path the
+  grader names, so it can write there and nothing it writes reaches the disk;
+- a private /tmp (tmpfs), a new /proc and /dev, no network, its own pid,
+  IPC and UTS namespaces; nothing else: no repository, no solutions, no other
+  submission, no output folder.
+
+Limits: rlimits on address space, CPU time and file size (student.py's), and
+on the number of processes. RLIMIT_NPROC does not bind root, so when the
+grader runs as root the worker drops to a uid of its own (one per grading
+process, so one sandbox's fork bomb cannot starve another) before Python
+starts; the pid namespace takes every process of the sandbox down with it.
+
+Without a usable bubblewrap the worker runs with rlimits only, on a scratch
+copy on disk, and the caller prints a loud warning (or refuses, with
+--require-sandbox).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from grader.student import _limit_resources
+
+PROCESS_LIMIT = 32  # processes *and threads* of one sandbox; the worker itself needs 2 or 3
+TMP_BYTES = 64 * 1024**2  # the private /tmp
+SCRATCH_BYTES = 64 * 1024**2  # the writable copy of the submission
+ORIGINAL = "/submission-as-handed-in"  # read-only inside the sandbox; copied to the scratch tmpfs
+UID_BASE = 1_500_000_000  # + the grading process's pid: a uid no real account uses
+SANDBOX_HOSTNAME = "grader-sandbox"
+
+Launcher = Callable[[list, dict, str], tuple]
+
+
+class SandboxUnavailable(Exception):
+    """bubblewrap cannot be used here; the message says why."""
+
+
+@dataclass
+class Prepared:
+    """What StudentProcess needs for one submission: the folder to name and how to start the worker."""
+
+    submission: Path  # the path the worker imports from
+    launcher: Launcher
+    scratch: Path | None = None  # a disk copy to delete afterwards (rlimits mode only)
+
+    def cleanup(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- bubblewrap
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _python_paths() -> list[Path]:
+    """The read-only paths a -I worker needs: the interpreter, its venv, and the grader package."""
+    import grader
+
+    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(sys.exec_prefix), Path(grader.__file__).parent]
+    paths.append(Path(os.path.realpath(sys.executable)).parent.parent)
+    resolved = []
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        for p in (path, real):  # bind under both names: symlinks in the venv point at the real one
+            if p.exists() and p not in resolved:
+                resolved.append(p)
+    return _outermost(resolved)
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """Drop paths inside another one of the list (their parent's bind already shows them)."""
+    paths = sorted(set(paths), key=lambda p: len(p.parts))
+    kept: list[Path] = []
+    for p in paths:
+        if not any(p == k or k in p.parents for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = []
+    for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():  # merged /usr: keep the link, not a second copy of its target
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    return args
+
+
+class _Tree:
+    """Tracks which sandbox paths exist, so parents are created world-readable (bwrap makes them 0700)."""
+
+    def __init__(self):
+        self.made: set[Path] = {Path("/")}
+        self.mounted: list[Path] = []
+
+    def covered(self, path: Path) -> bool:
+        return any(path == m or m in path.parents for m in self.mounted)
+
+    def parents(self, path: Path) -> list[str]:
+        args: list[str] = []
+        for parent in reversed(path.parents):
+            if parent in self.made or self.covered(parent):
+                continue
+            args += ["--perms", "0755", "--dir", str(parent)]
+            self.made.add(parent)
+        return args
+
+    def mount(self, *args_then_path) -> list[str]:
+        *args, path = args_then_path
+        path = Path(path)
+        out = self.parents(path) + [*args, str(path)]
+        self.mounted.append(path)
+        self.made.add(path)
+        return out
+
+
+def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | None) -> list[str]:
+    from grader.course import SUITES_ROOT
+
+    tree = _Tree()
+    for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        tree.mounted.append(Path("/") / name)
+    argv = [
+        bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        *([] if uid is not None else ["--unshare-user"]),
+        "--die-with-parent", "--new-session", "--hostname", SANDBOX_HOSTNAME,
+        *_system_binds(),
+    ]
+    for path in _python_paths():
+        if not tree.covered(path):
+            argv += tree.mount("--ro-bind", str(path), path)
+    suites = Path(os.path.realpath(SUITES_ROOT))
+    for masked in {SUITES_ROOT, suites}:
+        if tree.covered(masked):  # the hidden tests are the instructor's, not the student's
+            argv += ["--tmpfs", str(masked)]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
+    argv += tree.mount("--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", Path("/tmp"))
+    argv += tree.mount("--ro-bind", str(original), Path(ORIGINAL))
+    argv += tree.mount("--size", str(SCRATCH_BYTES), "--perms", "0777", "--tmpfs", original)
+    argv += ["--chdir", str(original), "--"]
+    if uid is not None:  # root: become nobody-in-particular before any student code can fork
+        setpriv = shutil.which("setpriv") or "setpriv"
+        argv += [setpriv, "--reuid", str(uid), "--regid", str(uid), "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    else:  # a user namespace of our own: RLIMIT_NPROC set inside it counts only its processes
+        argv += [shutil.which("prlimit") or "prlimit", f"--nproc={PROCESS_LIMIT}:{PROCESS_LIMIT}", "--"]
+    script = f'cp -R {ORIGINAL}/. . && exec "$@"'
+    return argv + ["/bin/sh", "-c", script, "sh", *worker_argv]
+
+
+def _sandbox_env(env: dict, original: Path) -> dict:
+    return dict(env) | {"TMPDIR": "/tmp", "HOME": str(original), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+
+
+def _preexec_with_nproc() -> None:
+    import resource
+
+    _limit_resources()
+    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
+
+
+class Bubblewrap:
+    kind = "bubblewrap"
+
+    def __init__(self, bwrap: str):
+        self.bwrap = bwrap
+
+    def describe(self) -> str:
+        who = "a uid of its own" if _is_root() else "a user namespace"
+        return (f"bubblewrap sandbox ({self.bwrap}): no network, private /tmp, read-only system, "
+                f"only its own submission visible, {who}, at most {PROCESS_LIMIT} processes")
+
+    def prepare(self, original: Path) -> Prepared:
+        original = Path(original).resolve()
+        uid = UID_BASE + os.getpid() if _is_root() else None
+        bwrap = self.bwrap
+
+        def launcher(argv, env, cwd):
+            # As root, NPROC set before bwrap binds the dropped uid (root's own forks are exempt).
+            preexec = _preexec_with_nproc if uid is not None else _limit_resources
+            return _bwrap_argv(bwrap, original, list(argv), uid), _sandbox_env(env, original), "/", preexec
+
+        return Prepared(original, launcher)
+
+    def check(self, work: Path) -> None:
+        """Start a real sandboxed Python once; SandboxUnavailable says why it cannot run here."""
+        probe = work / "sandbox-probe"
+        probe.mkdir(parents=True, exist_ok=True)
+        (probe / "probe.py").write_text("import os\nos.listdir('.')\n")
+        os.chmod(probe, 0o755)
+        os.chmod(probe / "probe.py", 0o644)
+        code = "import sys; sys.path.insert(0, '.'); import probe, grader.worker, numpy; open('written', 'w').write('ok')"
+        argv, env, cwd, preexec = self.prepare(probe).launcher([sys.executable, "-I", "-c", code], {}, "/")
+        try:
+            done = subprocess.run(argv, env=env, cwd=cwd, preexec_fn=preexec, capture_output=True,
+                                  text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SandboxUnavailable(f"{self.bwrap} could not start: {exc}") from None
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+            raise SandboxUnavailable(f"a test sandbox failed: {last[:300]}")
+
+
+# --------------------------------------------------------------------------- fallback
+
+
+class RlimitsOnly:
+    """No isolation: the worker runs as this user on a disk copy, with resource limits only."""
+
+    kind = "rlimits"
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def describe(self) -> str:
+        procs = "no process limit (RLIMIT_NPROC does not bind root)" if _is_root() else \
+            f"at most {PROCESS_LIMIT} processes of this user"
+        return f"rlimits only (memory, CPU, file size; {procs}): student code can read and write what you can"
+
+    def prepare(self, original: Path) -> Prepared:
+        original = Path(original).resolve()
+        scratch = original.parent / "scratch"
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(original, scratch, symlinks=True)
+        preexec = _limit_resources if _is_root() else _preexec_with_nproc
+
+        def launcher(argv, env, cwd):
+            return list(argv), dict(env) | {"HOME": str(scratch)}, str(scratch), preexec
+
+        return Prepared(scratch, launcher, scratch)
+
+    def check(self, work: Path) -> None:
+        return None
+
+
+def choose(work: Path) -> Bubblewrap | RlimitsOnly:
+    """bubblewrap if it runs here (probed once, for real), else the rlimits fallback with the reason."""
+    if sys.platform != "linux":
+        return RlimitsOnly(f"bubblewrap exists only on Linux (this is {sys.platform})")
+    bwrap = os.environ.get("GRADER_BWRAP") or shutil.which("bwrap")
+    if not bwrap or not os.path.exists(bwrap):
+        return RlimitsOnly("bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)")
+    helper = "setpriv" if _is_root() else "prlimit"
+    if not shutil.which(helper):
+        return RlimitsOnly(f"{helper} (util-linux) is not installed; the sandbox needs it to limit processes")
+    sandbox = Bubblewrap(bwrap)
+    try:
+        sandbox.check(work)
+    except SandboxUnavailable as exc:
+        return RlimitsOnly(str(exc))
+    return sandbox

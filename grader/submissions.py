@@ -1,0 +1,375 @@
+"""A class's submissions as they come: find them, fingerprint them, unpack each into a flat folder.
+
+SUBMISSIONS holds one entry per student, named by student id:
+
+    alice/        a folder of module files (losses.py, ...), flat or nested one
+                  level (alice/day13/losses.py); other files are copied too
+    bob.zip       a zip of such a folder, extracted safely (below)
+    carol.ipynb   a notebook; its code cells become module files (below)
+
+Nothing here runs student code. Unpacking copies regular files only (never
+symlinks), stops at MAX_FILES files and MAX_BYTES bytes, and refuses zip
+members that would land outside the folder (absolute paths, `..`), are
+links, or are encrypted. A zip that unpacks to more than MAX_BYTES (a zip
+bomb) is not graded at all.
+
+Notebooks: a code cell belongs to module M when its first line is
+`# module: M` or its cell tags include `module:M`. Cells that only import
+are copied into every module; other cells (experiments, plots) are left
+out. A notebook with no marked cell is graded whole: all its code cells go
+into each module for which it defines one of that module's functions.
+IPython magics (`%...`) and shell lines (`!...`) are commented out; cells
+that start with `%%` are skipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from grader.course import Day
+
+MAX_FILES = 300
+MAX_BYTES = 20 * 1024**2
+MAX_NOTEBOOK_BYTES = 20 * 1024**2
+JUNK = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv", "node_modules", ".DS_Store"}
+KIND_ORDER = {"folder": 0, "zip": 1, "notebook": 2}  # one submission per student: the first of these wins
+_MARKER = re.compile(r"^\s*#\s*module\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
+_TAG = re.compile(r"^module\s*[:=]\s*([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+class Unusable(Exception):
+    """Nothing in this submission can be graded; the message says why, for the student."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    path: Path
+    kind: str  # folder | zip | notebook
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Discovery:
+    submissions: list[Submission]
+    ignored: list[str] = field(default_factory=list)  # entries of SUBMISSIONS that are not submissions
+
+
+@dataclass
+class Unpacked:
+    folder: Path
+    modules: list[str]  # the day's modules found in it
+    notes: list[str]
+    problem: str = ""  # set when nothing can be graded
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _kind(path: Path) -> str | None:
+    if path.is_symlink():
+        return None
+    if path.is_dir():
+        return "folder"
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return "zip"
+    if path.is_file() and path.suffix.lower() == ".ipynb":
+        return "notebook"
+    return None
+
+
+def discover(root: Path) -> Discovery:
+    """One Submission per student id found in `root`, sorted by id."""
+    found: dict[str, list[Submission]] = {}
+    ignored: list[str] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name in JUNK:
+            continue
+        kind = _kind(entry)
+        if kind is None:
+            why = "a symbolic link" if entry.is_symlink() else "not a folder, .zip or .ipynb"
+            ignored.append(f"{entry.name}: {why}")
+            continue
+        student = entry.name if kind == "folder" else entry.stem
+        found.setdefault(student, []).append(Submission(student, entry, kind))
+    submissions = []
+    for student, options in sorted(found.items()):
+        options.sort(key=lambda s: KIND_ORDER[s.kind])
+        chosen, rest = options[0], options[1:]
+        notes = tuple(f"also found {s.path.name}, which was not graded: one submission per student "
+                      f"(a folder wins over a .zip, a .zip over a notebook)" for s in rest)
+        submissions.append(Submission(student, chosen.path, chosen.kind, notes))
+    return Discovery(submissions, ignored)
+
+
+def fingerprint(sub: Submission) -> str:
+    """A hash of what the student handed in: same bytes, same fingerprint."""
+    digest = hashlib.sha256(sub.kind.encode())
+    if sub.kind != "folder":
+        with open(sub.path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    budget = MAX_BYTES * 4
+    for dirpath, dirnames, filenames in os.walk(sub.path):
+        dirnames.sort()
+        for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, sub.path)
+            info = os.lstat(path)
+            digest.update(f"\0{rel}\0{info.st_mode:o}\0".encode())
+            if stat.S_ISLNK(info.st_mode):
+                digest.update(os.readlink(path).encode())
+            elif stat.S_ISREG(info.st_mode) and info.st_size <= budget:
+                budget -= info.st_size
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+            else:  # beyond what we would ever copy: its size and time stand for it
+                digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- unpacking
+
+
+def unpack(sub: Submission, dest: Path, day: Day) -> Unpacked:
+    """Make `dest` a flat folder of the submission's files; never raises for a student's mistake."""
+    dest.mkdir(parents=True)
+    notes = list(sub.notes)
+    try:
+        if sub.kind == "notebook":
+            _write_notebook_modules(sub.path, dest, day, notes)
+        else:
+            source = sub.path
+            if sub.kind == "zip":
+                source = dest.parent / "unzipped"
+                _extract_zip(sub.path, source, notes)
+            _copy_folder(_choose_folder(source, day, notes), dest, day, notes)
+    except Unusable as exc:
+        return Unpacked(dest, [], notes, str(exc))
+    _make_readable(dest)
+    modules = [ex.id for ex in day.exercises if (dest / ex.filename).is_file()]
+    problem = "" if modules else _nothing_found(sub, day)
+    return Unpacked(dest, modules, notes, problem)
+
+
+def _nothing_found(sub: Submission, day: Day) -> str:
+    wanted = ", ".join(ex.filename for ex in day.exercises)
+    if sub.kind == "notebook":
+        return (f"nothing to grade in {sub.path.name}: no code cell starts with `# module: <name>` and the "
+                f"notebook defines none of the functions of {day.id}")
+    return f"nothing to grade in {sub.path.name}: it holds none of the files {wanted}"
+
+
+def _make_readable(folder: Path) -> None:
+    """The sandboxed worker runs under another uid: it must be able to read what we unpacked."""
+    for dirpath, _, filenames in os.walk(folder):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+
+
+def _choose_folder(root: Path, day: Day, notes: list[str]) -> Path:
+    """The submission's root, or the one subfolder holding its files (alice/day13/losses.py)."""
+    def score(folder: Path) -> int:
+        return sum(1 for ex in day.exercises if (folder / ex.filename).is_file()) + \
+            sum(1 for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
+
+    if score(root) > 0:
+        return root
+    subfolders = [p for p in sorted(root.iterdir()) if p.is_dir() and not p.is_symlink()
+                  and p.name not in JUNK and not p.name.startswith(".")]
+    ranked = sorted(((score(p), p) for p in subfolders), key=lambda sp: -sp[0])
+    if not ranked or ranked[0][0] == 0:
+        return root
+    if len(ranked) > 1 and ranked[1][0] > 0:
+        others = ", ".join(p.name for s, p in ranked[1:] if s > 0)
+        notes.append(f"graded the folder {ranked[0][1].name}/ (it holds the most module files); "
+                     f"also found {others}")
+    return ranked[0][1]
+
+
+def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
+    """Regular files only, top level first, within MAX_FILES and MAX_BYTES; notebooks become modules."""
+    files, skipped_links = [], 0
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(d for d in dirnames if d not in JUNK and not d.startswith(".")
+                             and not os.path.islink(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if name in JUNK or name.startswith("."):
+                continue
+            if path.is_symlink() or not path.is_file():
+                skipped_links += 1
+                continue
+            files.append(path.relative_to(source))
+    if skipped_links:
+        notes.append(f"{skipped_links} link(s) or special file(s) were not copied: only regular files are graded")
+    files.sort(key=lambda rel: (len(rel.parts), rel.suffix != ".py", str(rel)))
+    count = size = 0
+    for rel in files:
+        length = (source / rel).stat().st_size
+        if count + 1 > MAX_FILES or size + length > MAX_BYTES:
+            notes.append(f"stopped copying at {count} files ({size // 1024} kB): a submission may hold at most "
+                         f"{MAX_FILES} files and {MAX_BYTES // 2**20} MB; {len(files) - count} file(s) left out")
+            break
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / rel, dest / rel, follow_symlinks=False)
+        count, size = count + 1, size + length
+    for notebook in sorted(source.glob("*.ipynb")):
+        if notebook.is_file() and not notebook.is_symlink():
+            _write_notebook_modules(notebook, dest, day, notes, keep_existing=True)
+
+
+def _extract_zip(path: Path, dest: Path, notes: list[str]) -> None:
+    dest.mkdir(parents=True)
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_FILES * 2:
+                raise Unusable(f"{path.name} holds {len(members)} entries; a submission may hold at most {MAX_FILES} files")
+            for info in members:
+                name = info.filename.replace("\\", "/")
+                parts = PurePosixPath(name).parts
+                if info.is_dir() or not parts:
+                    continue
+                if name.startswith("/") or ".." in parts or ":" in parts[0]:
+                    notes.append(f"{path.name}: skipped {name!r}: it would be written outside the submission's folder")
+                    continue
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    notes.append(f"{path.name}: skipped {name!r}: a symbolic link")
+                    continue
+                if info.flag_bits & 0x1:
+                    notes.append(f"{path.name}: skipped {name!r}: it is encrypted")
+                    continue
+                if any(p in JUNK for p in parts):
+                    continue
+                target = dest.joinpath(*parts)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with archive.open(info) as src, open(target, "xb") as out:
+                        while block := src.read(1 << 16):
+                            total += len(block)
+                            if total > MAX_BYTES:
+                                raise Unusable(f"{path.name} unpacks to more than {MAX_BYTES // 2**20} MB "
+                                               f"(a zip bomb?); a submission may hold at most that")
+                            out.write(block)
+                except (FileExistsError, NotADirectoryError, IsADirectoryError):
+                    notes.append(f"{path.name}: skipped {name!r}: it clashes with another entry of the same name")
+    except Unusable:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, ValueError,
+            EOFError, OSError) as exc:
+        raise Unusable(f"{path.name} could not be read as a zip file ({type(exc).__name__}: {str(exc)[:200]})") from None
+    except Exception as exc:  # zlib.error and friends: a damaged archive
+        raise Unusable(f"{path.name} is damaged ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _cell_module(cell: dict, source: str) -> str | None:
+    tags = (cell.get("metadata") or {}).get("tags") or []
+    for tag in tags if isinstance(tags, list) else []:
+        match = _TAG.match(str(tag).strip())
+        if match:
+            return match.group(1)
+    first = next((line for line in source.splitlines() if line.strip()), "")
+    match = _MARKER.match(first)
+    return match.group(1) if match else None
+
+
+def _as_python(source: str) -> str | None:
+    """The cell as plain Python: magics and shell lines commented out; None for a %% cell."""
+    if source.lstrip().startswith("%%"):
+        return None
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        lines.append(f"{line[:len(line) - len(stripped)]}# (notebook only) {stripped}"
+                     if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)
+
+
+def _top_level_names(code: str) -> set[str] | None:
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
+    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def _imports_only(code: str) -> bool:
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
+
+
+def _read_notebook(path: Path) -> list[dict]:
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise Unusable(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; clear its outputs and hand it in again")
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Unusable(f"{path.name} is not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise Unusable(f"{path.name} is not a Jupyter notebook of format 4 (it has no list of cells)")
+    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+
+
+def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], keep_existing: bool = False) -> None:
+    cells = _read_notebook(path)
+    chunks: dict[str, list[tuple[int, str]]] = {}
+    shared: list[tuple[int, str]] = []
+    everything: list[tuple[int, str]] = []
+    for number, cell in enumerate(cells, start=1):
+        source = _cell_source(cell)
+        code = _as_python(source)
+        if code is None or not code.strip():
+            continue
+        everything.append((number, code))
+        module = _cell_module(cell, source)
+        if module:
+            chunks.setdefault(module, []).append((number, code))
+        elif _imports_only(code):
+            shared.append((number, code))
+    if not chunks:  # nothing marked: grade the whole notebook as each module it implements
+        names = _top_level_names("\n\n".join(code for _, code in everything))
+        if names is None:
+            names = set().union(*[_top_level_names(code) or set() for _, code in everything])
+        for ex in day.exercises:
+            if names & {f.name for f in ex.functions}:
+                chunks[ex.id] = everything
+        shared = []
+        if chunks:
+            notes.append(f"{path.name}: no cell starts with `# module: <name>`, so all its code cells were graded "
+                         f"as {', '.join(sorted(chunks))}; mark the cells to grade only what belongs to each")
+    for module, parts in chunks.items():
+        target = dest / f"{module}.py"
+        if target.exists():
+            if keep_existing:
+                notes.append(f"{path.name}: cells for {module} were ignored: {module}.py is in the folder")
+                continue
+        numbers = ", ".join(str(n) for n, _ in shared + parts)
+        pieces = [f"# {module}.py, made by the grader from the code cells {numbers} of {path.name}"]
+        pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(shared + parts)]
+        with open(target, "w", encoding="utf-8") as out:
+            out.write("\n\n".join(pieces) + "\n")

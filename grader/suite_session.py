@@ -1,0 +1,171 @@
+"""Collect a day's suites once and grade many submissions with them, in one pytest session.
+
+grader.runner.run_day starts pytest afresh for every submission: plugin set-up
+and collection cost about a tenth of a second each time. A batch grades
+hundreds, so each batch process starts pytest once and, inside its test
+loop, runs the collected items again for every submission that arrives, with
+a fresh worker each time. Fixtures are torn down at the end of every round
+(the last item has no next item), so nothing a submission's tests computed
+is seen by the next one. Verdicts are recorded and scored by runner's own
+plugin and scoring, so a batch result is the one `grader check` would give.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from grader.course import Day
+from grader.results import DayResult, ExerciseResult, TestResult
+from grader.runner import GraderError, _score, _Session
+from grader.student import StudentProcess, TimedOut
+
+try:  # the runner records calls for the misconception matcher; do as it does
+    from grader.misconceptions import recording
+except ImportError:  # a runner from before misconceptions
+    recording = None
+
+
+@dataclass
+class Round:
+    """One submission to grade: the folder the worker imports from, and how to start that worker."""
+
+    submission: Path | None  # None: nothing gradable, every test fails with `reason`
+    seed: int
+    launcher: Callable | None = None
+    timeout: float | None = None
+    reason: str = ""
+    budget: float | None = None  # seconds for the whole submission; then every remaining call fails
+
+
+def _stop(student: StudentProcess, budget: float) -> None:
+    """Out of time (runs on the watchdog thread): kill the worker, fail every call still to come."""
+
+    def refuse(*args, **kwargs):
+        raise TimedOut(f"grading stopped: this submission used up its time budget of {budget:g} s "
+                       f"(several functions that never finish?)")
+
+    student.request = refuse
+    proc = student._proc
+    if proc is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the call waiting on it now fails as a dead worker
+
+
+def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
+    """The result of a submission with nothing to grade: every test failed, for one reason."""
+    result = DayResult(day=day.id, seed=seed)
+    for ex in day.exercises:
+        exercise = ExerciseResult(id=ex.id, max_score=ex.max_score)
+        mine = [i for i in items if Path(str(i.fspath)).stem == f"test_{ex.id}"]
+        for fn in ex.functions:
+            covering = [i for i in mine if _covered(i) == fn.name]
+            for item in covering:
+                hidden = Path(str(item.fspath)).parent.name == "hidden" or ex.visibility == "hidden"
+                exercise.tests.append(TestResult(name=item.name, function=fn.name, passed=False, message=reason,
+                                                 hidden=hidden, max_points=fn.points / len(covering)))
+        result.exercises.append(exercise)
+    return result
+
+
+def _covered(item) -> str:
+    marker = item.get_closest_marker("covers")
+    return marker.args[0] if marker and marker.args else "?"
+
+
+class _Loop:
+    """pytest plugin: replaces the test loop with one round per submission."""
+
+    def __init__(self, day: Day, include_hidden: bool, rounds: Iterator[Round], on_result):
+        self.day, self.rounds, self.on_result = day, rounds, on_result
+        self.recorder = _Session(day, None, 0, include_hidden)
+        self.functions = {ex.id: {f.name for f in ex.functions} for ex in day.exercises}
+        self.error: str | None = None
+        self.failure: BaseException | None = None  # raised again once pytest has returned
+
+    def pytest_configure(self, config):
+        # The verdicts use the exception itself; pytest's own report of a failure (source lines
+        # of every frame) is never shown and cost 90% of the time of a submission that fails.
+        config.option.tbstyle = "no"
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        # A day may grade only some functions of a module (the benchmark's three-function
+        # assignment does); tests of the others are not run.
+        keep = [i for i in items if _covered(i) in self.functions.get(Path(str(i.fspath)).stem[5:], ())]
+        dropped = [i for i in items if i not in keep]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+
+    def pytest_runtestloop(self, session):
+        if self.recorder.errors:
+            self.error = "\n".join(self.recorder.errors)
+            return True
+        try:
+            for job in self.rounds:
+                self.on_result(job, self._grade(job, session.items))
+        except BaseException as exc:  # pytest would swallow it as an internal error
+            self.failure = exc
+        return True
+
+    def _grade(self, job: Round, items) -> DayResult:
+        rec = self.recorder
+        rec.records, rec.notes, rec.seed = [], [], job.seed
+        if job.submission is None:
+            return _all_failed(self.day, items, job.seed, job.reason)
+        kwargs = {"launcher": job.launcher} | ({"timeout": job.timeout} if job.timeout else {})
+        make = recording.RecordingStudent if recording else StudentProcess  # as runner.run_day does
+        student = make(job.submission, **kwargs)
+        rec.student = student
+        watchdog = threading.Timer(job.budget, _stop, (student, job.budget)) if job.budget else None
+        if watchdog:
+            watchdog.daemon = True
+            watchdog.start()
+        student.start()
+        try:
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+        finally:
+            if watchdog:
+                watchdog.cancel()
+            student.close()
+            if recording:
+                recording.stop()
+            rec.student = None
+        if rec.errors:
+            raise GraderError("the suites failed while grading:\n" + "\n".join(rec.errors))
+        result = _score(self.day, self.day.exercises, rec.records, job.seed)
+        result.notes.extend(rec.notes)
+        return result
+
+
+def serve(day: Day, rounds: Iterator[Round], on_result: Callable[[Round, DayResult], None], *,
+          include_hidden: bool = True) -> None:
+    """Grade every Round `rounds` yields, calling on_result(round, result) after each one.
+
+    GraderError when the suites cannot be collected or scored (the grader's fault, not a student's).
+    """
+    import pytest
+
+    files = [str(f) for ex in day.exercises for f in day.suite_files(ex.id, include_hidden=include_hidden)]
+    loop = _Loop(day, include_hidden, rounds, on_result)
+    args = [
+        *files, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+        "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"),
+        "--rootdir", str(day.suite_dir.parent), "-W", "ignore::pytest.PytestAssertRewriteWarning",
+    ]
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = pytest.main(args, plugins=[loop.recorder, loop])
+    if loop.failure is not None:
+        raise loop.failure
+    if loop.error or code not in (0, 1, 5):
+        detail = loop.error or err.getvalue()[-2000:] or f"pytest exit code {code}"
+        raise GraderError(f"the {day.id} suites could not run:\n{detail}")
