@@ -131,9 +131,13 @@ def find_problems(days: list[course.Day], docs_dir: Path, repo: Path = REPO) -> 
 
 
 def _markdown_text(text: str) -> str:
-    """Hints are plain text: show `*`, `_` and friends as typed, not as Markdown."""
+    """Hints are plain text: show `*`, `_` and friends as typed, not as Markdown.
+
+    Only characters that Python-Markdown unescapes get a backslash; others
+    (such as ^) would show it.
+    """
     escaped = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+!|^~])", r"\\\1", escaped)
+    return re.sub(r"([\\`*_\[\]#+!])", r"\\\1", escaped)
 
 
 def _points(value: float) -> str:
@@ -181,6 +185,23 @@ def exercise_markdown(entry: Entry, view_url: str, raw_url: str) -> str:
 """
 
 
+TABLE_MARKER = re.compile(r"<!-- exercise-table: (day\d+) -->")
+
+
+def exercise_table(days: list[course.Day], day_id: str, page_src: str) -> str:
+    """A Markdown table of a day's lessons, exercises and points (for its overview page)."""
+    day = next(d for d in days if d.id == day_id)
+    here = posixpath.dirname(page_src)
+    rows = [
+        f"| {number} | [{ex.title}]({posixpath.relpath(ex.lesson, here)}) "
+        f"| [`{ex.id}`]({posixpath.relpath(ex.lesson, here)}#exercise) | {_points(ex.max_score)} |"
+        for number, ex in enumerate(day.exercises, 1)
+    ]
+    header = "| # | Lesson | Exercise | Points |\n| ---: | --- | --- | ---: |"
+    total = f"| | **The day** | | **{_points(day.max_score)}** |"
+    return "\n".join([header, *rows, total])
+
+
 def stub_page_markdown(entry: Entry, stub_source: str, lesson_url: str) -> str:
     ex = entry.exercise
     fence = "````" if "```" in stub_source else "```"
@@ -214,6 +235,17 @@ def on_config(config):
     _by_lesson.clear()
     _by_lesson.update({entry.lesson: entry for entry in entries(_days)})
     return config
+
+
+def on_page_markdown(markdown_text, page, config, files):
+    def table(match):
+        day_id = match.group(1)
+        if day_id not in {d.id for d in _days}:
+            log.warning("exercises: %s asks for the exercises of %s, which has no manifest", page.file.src_uri, day_id)
+            return ""
+        return exercise_table(_days, day_id, page.file.src_uri)
+
+    return TABLE_MARKER.sub(table, markdown_text)
 
 
 def on_files(files, config):
@@ -252,4 +284,6 @@ def on_page_content(html_text, page, config, files):
     link = AnchorLink(f"Exercise: {html.escape(ex.exercise.title)}", "exercise", 2)
     top = page.toc.items[0].children if len(page.toc.items) == 1 else page.toc.items
     top.append(link)
+    if getattr(page, "present_anchor_ids", None) is not None:
+        page.present_anchor_ids.add("exercise")  # so links to #exercise validate
     return html_text + '\n<div class="course-exercise">\n' + box + "\n</div>\n"

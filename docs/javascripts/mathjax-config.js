@@ -1,7 +1,9 @@
 // MathJax settings, read by MathJax when it loads (this file comes first).
-// Markdown pages: pymdownx.arithmatex wraps maths in .arithmatex as \( \) and \[ \].
-// Notebook pages: nbconvert leaves $ $ and $$ $$ inside .jp-MarkdownOutput.
-// Everything else is ignored, so a dollar sign in prose or code is never maths.
+// Markdown pages: pymdownx.arithmatex writes maths as \( \) and \[ \].
+// Notebook pages: nbconvert leaves $ $ and $$ $$ in the text of markdown cells,
+// often nested in <p> and <li>, so the whole page is searched (code, pre and
+// script are skipped by MathJax). A literal dollar in prose must be written \$;
+// tests/site checks that no page shows an untypeset $ or \(.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"], ["$", "$"]],
@@ -10,8 +12,7 @@ window.MathJax = {
     processEnvironments: true,
   },
   options: {
-    ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex|jp-MarkdownOutput",
+    ignoreHtmlClass: "tex2jax_ignore",
   },
   // Each formula carries its own glyphs: instant navigation replaces the page
   // content, and a page-wide glyph cache would be left pointing at nothing.

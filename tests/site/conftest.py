@@ -34,18 +34,40 @@ class Build:
     returncode: int
     output: str
     site: Path
+    url: str
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory) -> Build:
-    """`mkdocs build --strict` of the real docs, notebooks executed afresh."""
+def _httpd(tmp_path_factory):
+    """A static file server on a free port of 127.0.0.1, bound before the build.
+
+    Material's instant navigation only follows links whose host and port
+    match site_url (it reads them from sitemap.xml), so the site is built
+    for the address it will be served from.
+    """
     site = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, MKDOCS_JUPYTER_CACHE="false", NO_MKDOCS_2_WARNING="1")
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    yield httpd, site
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def build(_httpd) -> Build:
+    """`mkdocs build --strict` of the real docs, notebooks executed afresh."""
+    httpd, site = _httpd
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    env = dict(os.environ, MKDOCS_JUPYTER_CACHE="false", NO_MKDOCS_2_WARNING="1", SITE_URL=url)
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
-    return Build(done.returncode, done.stdout + done.stderr, site)
+    return Build(done.returncode, done.stdout + done.stderr, site, url)
 
 
 @pytest.fixture(scope="session")
@@ -56,21 +78,14 @@ def site(build) -> Path:
     return build.site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
-def server(site):
-    """Serve the built site on 127.0.0.1 (a free port) as a static host would."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def server(_httpd, build, site):
+    """Serve the built site as a static host would; yields its base URL."""
+    httpd, _ = _httpd
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    yield build.url
     httpd.shutdown()
-    httpd.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -132,9 +132,10 @@ def test_screenshot(browser, server, screenshots, page, name):
 def test_site_opens_from_disk(browser, site):
     """A student can open site/index.html straight from a folder, no server."""
     drain_logs(browser)
-    for page in ("index.html", "day13/02-activations.html"):
+    for page in ("index.html", "day13/02-activations.html", "day13/06-descent.html"):
         browser.get((site / page).as_uri())
         assert wait_until_shown(browser), page
-        assert browser.execute_script("return document.querySelectorAll('mjx-container').length;") > 0
+    assert browser.execute_script("return document.querySelectorAll('.md-content mjx-container').length;") > 5
+    assert browser.execute_script("return document.querySelectorAll('.course-plot[data-drawn=yes]').length;") >= 2
     errors, _ = drain_logs(browser)
     assert errors == []
