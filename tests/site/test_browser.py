@@ -124,6 +124,7 @@ def test_screenshot(browser, server, screenshots, page, name):
     browser.get(server + page)
     assert wait_until_shown(browser)
     browser.execute_script("document.querySelector('.course-plot').scrollIntoView({block: 'center'});")
+    browser.execute_async_script("setTimeout(arguments[0], 600);")  # let the header's title swap finish
     path = screenshots / f"{name}.png"
     assert browser.save_screenshot(str(path))
     assert path.stat().st_size > 20_000, "the screenshot is suspiciously small (blank page?)"
