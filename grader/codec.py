@@ -95,8 +95,9 @@ def _float_to_wire(x: float):
 def _array_to_wire(arr: np.ndarray) -> dict:
     if arr.dtype.kind not in _NUMERIC_KINDS:
         raise CodecError(f"an array of dtype {arr.dtype}")
-    arr = np.ascontiguousarray(arr)
-    return {"__nd__": arr.dtype.str, "shape": list(arr.shape), "b64": base64.b64encode(arr.tobytes()).decode()}
+    # tobytes(order="C") copies as needed and, unlike ascontiguousarray, keeps 0-d arrays 0-d.
+    data = base64.b64encode(arr.tobytes(order="C")).decode()
+    return {"__nd__": arr.dtype.str, "shape": list(arr.shape), "b64": data}
 
 
 def _array_from_wire(data: dict) -> np.ndarray:

@@ -1,0 +1,63 @@
+"""The wire format: values round-trip exactly; hostile frames are refused, never executed."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from grader.codec import (ChannelClosed, CodecError, FrameTimeout, from_wire, read_frame, to_wire, write_frame)
+
+VALUES = [
+    1.5, -0.0, float("inf"), float("nan"), 7, True, None, "text",
+    np.float32(1.25), np.float16(3.0), np.int64(-4), np.array(2.0), np.array(2.0, np.float32),
+    np.arange(6.0).reshape(2, 3).T, np.zeros((0, 3)), np.ones((2, 1, 3), np.float32),
+    (1.0, np.arange(3)), {"W1": np.eye(2), "b1": np.zeros(2)}, [1, [2.0, (3,)]],
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=[type(v).__name__ + str(i) for i, v in enumerate(VALUES)])
+def test_values_round_trip_with_type_shape_and_dtype(value):
+    back = from_wire(json.loads(json.dumps(to_wire(value))))
+    assert type(back) is type(value) or (isinstance(value, np.generic) and isinstance(back, np.generic))
+    if isinstance(value, (np.ndarray, np.generic)):
+        assert back.shape == value.shape and back.dtype == value.dtype
+        assert np.array_equal(back, value, equal_nan=True)
+    elif isinstance(value, float) and value != value:
+        assert back != back
+    else:
+        assert repr(back) == repr(value)
+
+
+@pytest.mark.parametrize("value", [object(), np.array(["a"]), np.array([{}], dtype=object), {1: 2}, lambda: 0])
+def test_what_cannot_cross_is_refused(value):
+    with pytest.raises(CodecError):
+        to_wire(value)
+
+
+@pytest.mark.parametrize("data", [
+    {"__nd__": "|O", "shape": [1], "b64": ""},
+    {"__nd__": "<f8", "shape": [3], "b64": "AAAA"},
+    {"__nd__": "<f8", "shape": [1], "b64": "not base64!"},
+])
+def test_malformed_arrays_are_refused(data):
+    with pytest.raises(CodecError):
+        from_wire(data)
+
+
+def test_frames_time_out_close_and_refuse_oversized_or_garbage():
+    r, w = os.pipe()
+    write_frame(w, {"a": to_wire(np.arange(3.0))})
+    assert np.array_equal(from_wire(read_frame(r, timeout=1))["a"], np.arange(3.0))
+    with pytest.raises(FrameTimeout):
+        read_frame(r, timeout=0.05)
+    os.write(w, (10**12).to_bytes(8, "big"))
+    with pytest.raises(CodecError):
+        read_frame(r, timeout=1)
+    os.write(w, (5).to_bytes(8, "big") + b"{{{{{")
+    with pytest.raises(CodecError):
+        read_frame(r, timeout=1)
+    os.close(w)
+    with pytest.raises(ChannelClosed):
+        read_frame(r, timeout=1)
+    os.close(r)
