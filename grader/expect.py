@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader import gradcheck
+from grader.misconceptions.recording import Comparison, note_comparison
 
 
 class Wrong(AssertionError):
@@ -62,27 +63,37 @@ def scalar(got, what: str) -> float:
     return float(arr)
 
 
-def values(got, expected, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None, rtol=None):
-    """got must match the trusted `expected` (judged against the size of the whole tensor)."""
+def values(got, expected, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None, rtol=None,
+           context: dict | None = None, part: str | None = None):
+    """got must match the trusted `expected` (judged against the size of the whole tensor).
+
+    `inputs` are shown to the student on failure; they and `context` (names
+    not worth showing, e.g. a trusted function) are what the misconception
+    catalogue's expressions may read; `part` names the checked value (e.g. "m").
+    """
     answer = as_number_array(got, what)
-    result = gradcheck.compare(answer, np.asarray(expected, dtype=np.float64), name="value",
-                               rtol=rtol if rtol is not None else _rtol(dtype))
+    expected64 = np.asarray(expected, dtype=np.float64)
+    result = gradcheck.compare(answer, expected64, name="value", rtol=rtol if rtol is not None else _rtol(dtype))
+    _note(what, answer, expected64, inputs, context, part, result)
     if not result.passed:
         raise Wrong(_message(what, result, inputs, seed))
     return answer
 
 
-def gradient(f, x, got, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None, name="gradient"):
+def gradient(f, x, got, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None, name="gradient",
+             context: dict | None = None, part: str | None = None):
     """got must match central differences of the trusted float64 scalar function f at x."""
     answer = as_number_array(got, what)
-    result = gradcheck.check_gradient(f, np.asarray(x, dtype=np.float64), answer, name=name,
-                                      rtol=_rtol(dtype), seed=0 if seed is None else seed)
+    x64 = np.asarray(x, dtype=np.float64)
+    result = gradcheck.check_gradient(f, x64, answer, name=name, rtol=_rtol(dtype), seed=0 if seed is None else seed)
+    _note(what, answer, lambda: gradcheck.numerical_gradient(f, x64), inputs, context, part, result)
     if not result.passed:
         raise Wrong(_message(what, result, inputs, seed))
     return answer
 
 
-def gradients(f, params: dict, got, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None):
+def gradients(f, params: dict, got, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None,
+              context: dict | None = None):
     """Each tensor of the dict `got` against differences of f(params) in that tensor."""
     if not isinstance(got, dict):
         raise Wrong(f"{what} should return a dict of gradients, got {type(got).__name__}")
@@ -90,13 +101,29 @@ def gradients(f, params: dict, got, *, what: str, inputs: dict | None = None, dt
     if missing:
         raise Wrong(f"{what}: the gradients have no {', '.join(missing)}")
     answers = {k: as_number_array(got[k], f"{what}[{k!r}]") for k in params}
-    results = gradcheck.check_gradients(f, {k: np.asarray(v, np.float64) for k, v in params.items()},
-                                        answers, rtol=_rtol(dtype), seed=0 if seed is None else seed)
+    params64 = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    results = gradcheck.check_gradients(f, params64, answers, rtol=_rtol(dtype), seed=0 if seed is None else seed)
+    for key, result in zip(params64, results):
+        _note(what, answers[key], lambda key=key: _partial_gradient(f, params64, key), inputs, context, key, result)
     failed = [r for r in results if not r.passed]
     if failed:
         raise Wrong("\n".join(_message(what, r, inputs if i == 0 else None, seed if i == 0 else None)
                               for i, r in enumerate(failed)))
     return answers
+
+
+def _partial_gradient(f, params64: dict, key: str) -> np.ndarray:
+    """Central differences of f(params) in one tensor (the trusted answer the catalogue transforms)."""
+    def f_of_one(t):
+        return f({k: (t if k == key else v.copy()) for k, v in params64.items()})
+
+    return gradcheck.numerical_gradient(f_of_one, params64[key])
+
+
+def _note(what, answer, expected, inputs, context, part, result) -> None:
+    """Keep the check for the misconception matcher (a list append; matching runs only on failures)."""
+    note_comparison(Comparison(what=what, got=answer, expected=expected, inputs=dict(inputs or {}),
+                               context=dict(context or {}), part=part, rtol=result.rtol, passed=result.passed))
 
 
 def _message(what: str, result, inputs, seed) -> str:

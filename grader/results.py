@@ -16,13 +16,13 @@ class TestResult:
     hidden: bool = False
     points: float = 0.0
     max_points: float = 0.0
-    misconception: str | None = None
+    misconception: str | None = None  # catalogue id of the mistake the answer matched (grader.misconceptions)
     not_implemented: bool = False  # the student has not started this function yet
 
     def to_json(self, *, reveal_hidden: bool = False) -> dict:
-        message = self.message
+        message, misconception = self.message, self.misconception
         if self.hidden and not reveal_hidden and not self.passed:
-            message = HIDDEN_MESSAGE
+            message, misconception = HIDDEN_MESSAGE, None  # the mistake's name is a detail too
         return {
             "name": self.name,
             "function": self.function,
@@ -31,7 +31,7 @@ class TestResult:
             "hidden": self.hidden,
             "score": round(self.points, 6),
             "max_score": round(self.max_points, 6),
-            "misconception": self.misconception,
+            "misconception": misconception,
             "not_implemented": self.not_implemented,
         }
 

@@ -14,9 +14,9 @@ import secrets
 from pathlib import Path
 
 from grader.course import Day
+from grader.misconceptions import recording
 from grader.results import DayResult, ExerciseResult, TestResult
 from grader.student import NotImplementedYet, StudentError, StudentProcess
-
 
 
 class GraderError(Exception):
@@ -30,12 +30,14 @@ def new_seed() -> int:
 class _Session:
     """The pytest plugin: hands the worker to fixtures and records every verdict."""
 
-    def __init__(self, day: Day, student: StudentProcess, seed: int, include_hidden: bool):
+    def __init__(self, day: Day, student: StudentProcess, seed: int, include_hidden: bool, audit: bool = False):
         self.day, self.student, self.seed = day, student, seed
         self.include_hidden = include_hidden
-        # (exercise, function, test name, hidden, passed, message, not implemented)
-        self.records: list[tuple[str, str, str, bool, bool, str, bool]] = []
+        self.audit = audit  # look for misconceptions in passing tests too (the catalogue's own tests)
+        # (exercise, function, test name, hidden, passed, message, not implemented, misconception id)
+        self.records: list[tuple[str, str, str, bool, bool, str, bool, str | None]] = []
         self.errors: list[str] = []
+        self.notes: list[str] = []
 
     def pytest_configure(self, config):
         config.grader_session = self  # read by the suites' conftest
@@ -50,6 +52,9 @@ class _Session:
         if report.failed:
             self.errors.append(f"suite {report.nodeid} failed to load:\n{report.longreprtext[-2000:]}")
 
+    def pytest_runtest_setup(self, item):
+        recording.start()  # what this test checks and calls, for the misconception matcher
+
     def pytest_runtest_makereport(self, item, call):
         if call.when == "setup" and call.excinfo is None:
             return
@@ -61,10 +66,27 @@ class _Session:
         marker = item.get_closest_marker("covers")
         function = marker.args[0] if marker and marker.args else "?"
         if call.excinfo is None:
-            self.records.append((exercise_id, function, item.name, hidden, True, "", False))
+            found = self._misconception(function, passed=True) if self.audit else None
+            self.records.append((exercise_id, function, item.name, hidden, True, "", False, found and found.id))
         else:
             stub = isinstance(call.excinfo.value, NotImplementedYet)
-            self.records.append((exercise_id, function, item.name, hidden, False, _message(call.excinfo), stub))
+            message = _message(call.excinfo)
+            found = None if stub else self._misconception(function, passed=False)
+            if found is not None:
+                message = found.annotate(message)
+            self.records.append((exercise_id, function, item.name, hidden, False, message, stub, found and found.id))
+
+    def _misconception(self, function: str, *, passed: bool):
+        """The catalogued mistake this test's answers reproduce, if any (runs on failures only)."""
+        from grader.misconceptions import diagnose, load_catalogue
+
+        try:
+            return diagnose(load_catalogue(self.day.id), function, recording.current(), include_passed=passed)
+        except Exception as exc:  # noqa: BLE001 - a matcher bug must not cost the student the verdict
+            note = f"naming mistakes failed ({type(exc).__name__}: {str(exc)[:200]}); the verdicts stand"
+            if note not in self.notes:
+                self.notes.append(note)
+            return None
 
 
 def _message(excinfo) -> str:
@@ -86,17 +108,23 @@ def run_day(
     launcher=None,
     timeout: float | None = None,
     cwd: Path | None = None,
+    audit: bool = False,
 ) -> DayResult:
-    """Grade one submission folder on a day (or some of its exercises)."""
+    """Grade one submission folder on a day (or some of its exercises).
+
+    audit=True also looks for catalogued misconceptions in passing tests
+    (TestResult.misconception is then set even on a pass): the catalogue's
+    own tests use it to prove correct code is never given a mistake's name.
+    """
     import pytest
 
     chosen = [day.exercise(e) for e in exercises] if exercises else list(day.exercises)
     seed = new_seed() if seed is None else seed
     files = [str(f) for ex in chosen for f in day.suite_files(ex.id, include_hidden=include_hidden)]
     kwargs = {"launcher": launcher, "cwd": cwd} | ({"timeout": timeout} if timeout else {})
-    student = StudentProcess(submission, **kwargs)
+    student = recording.RecordingStudent(submission, **kwargs)
     student.start()  # the worker imports NumPy while pytest collects
-    session = _Session(day, student, seed, include_hidden)
+    session = _Session(day, student, seed, include_hidden, audit)
     args = [
         *files, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
         "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"),
@@ -109,6 +137,7 @@ def run_day(
             code = pytest.main(args, plugins=[session])
     finally:
         student.close()
+        recording.stop()
         if old is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
@@ -116,7 +145,9 @@ def run_day(
     if session.errors or code not in (0, 1):
         detail = "\n".join(session.errors) or err.getvalue()[-2000:] or f"pytest exit code {code}"
         raise GraderError(f"the {day.id} suites could not run:\n{detail}")
-    return _score(day, chosen, session.records, seed)
+    result = _score(day, chosen, session.records, seed)
+    result.notes.extend(session.notes)
+    return result
 
 
 def _score(day: Day, chosen, records, seed: int) -> DayResult:
@@ -129,12 +160,13 @@ def _score(day: Day, chosen, records, seed: int) -> DayResult:
             if not covering:
                 raise GraderError(f"{day.id}/{ex.id}: no test covers {fn.name}")
             share = fn.points / len(covering)
-            for _, function, name, hidden, passed, message, stub in covering:
+            for _, function, name, hidden, passed, message, stub, misconception in covering:
                 exercise.tests.append(
                     TestResult(
                         name=name, function=function, passed=passed, message=message,
                         hidden=hidden or ex.visibility == "hidden",
                         points=share if passed else 0.0, max_points=share, not_implemented=stub,
+                        misconception=misconception,
                     )
                 )
         names = [t.name for t in exercise.tests]
