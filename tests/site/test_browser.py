@@ -140,3 +140,44 @@ def test_site_opens_from_disk(browser, site):
     assert browser.execute_script("return document.querySelectorAll('.course-plot[data-drawn=yes]').length;") >= 2
     errors, _ = drain_logs(browser)
     assert errors == []
+
+
+def test_tangent_slider_moves_the_tangent_without_a_kernel(browser, server):
+    """Drag the slider of lesson 1: the tangent, the point and the title follow."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "day13/01-slopes.html")
+    assert wait_until_shown(browser)
+    drain_logs(browser)
+    plot = "document.querySelector('.course-plot')"
+    # _fullData holds the decoded arrays whether the figure came as lists or typed arrays.
+    state = f"const gd = {plot}; return [Array.from(gd._fullData[1].x), gd.layout.title.text];"
+    before = browser.execute_script(state)
+    grip = browser.find_element(By.CSS_SELECTOR, ".course-plot g.slider-container .slider-grip-rect")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", grip)
+    ActionChains(browser).click_and_hold(grip).move_by_offset(250, 0).release().perform()
+    after = browser.execute_script(state)
+    errors, _ = drain_logs(browser)
+    assert errors == []
+    assert after[0] != before[0] and after[1] != before[1], f"the tangent did not move: {before} -> {after}"
+    a = float(after[1].split()[2])
+    assert a > -1.0 and abs((after[0][0] + after[0][1]) / 2 - a) < 1e-9  # the tangent is centred on the new a
+
+
+def test_learning_rate_buttons_show_one_run_at_a_time(browser, server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "day13/06-descent.html")
+    assert wait_until_shown(browser)
+    drain_logs(browser)
+    buttons = browser.find_elements(By.CSS_SELECTOR, ".course-plot g.updatemenu-button")
+    labels = [b.text for b in buttons]
+    assert labels[:4] == ["all three", "too small", "about right", "too large"]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", buttons[3])
+    buttons[3].click()
+    visible = browser.execute_script(
+        "return document.querySelector('.course-plot').data.map(t => t.visible === undefined ? true : t.visible);"
+    )
+    errors, _ = drain_logs(browser)
+    assert visible == [True, False, False, True] and errors == []
