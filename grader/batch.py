@@ -93,6 +93,12 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         work.mkdir()
         for folder in (out / "results", out / "feedback", out):
             gradebook.remove_leftovers(folder)
+        found = submissions.discover(source)
+        for line in found.ignored:
+            reporter.info(f"ignored {line}")
+        if not found.submissions:
+            raise BatchError(f"no submissions in {source}: expected one folder, .zip or .ipynb per student, "
+                             f"named by student id")
         from grader import sandbox
 
         box = sandbox.choose(work)
@@ -101,12 +107,6 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
                 raise BatchError(f"no sandbox: {box.reason}; drop --require-sandbox to grade with rlimits only")
             reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can read and "
                           f"write everything you can. Install bubblewrap, or pass --require-sandbox to refuse.")
-        found = submissions.discover(source)
-        for line in found.ignored:
-            reporter.info(f"ignored {line}")
-        if not found.submissions:
-            raise BatchError(f"no submissions in {source}: expected one folder, .zip or .ipynb per student, "
-                             f"named by student id")
         settings = _settings(day, options, box.kind)
         todo, reused = [], 0
         for sub in found.submissions:
@@ -186,13 +186,14 @@ class _lock:
         self.handle.close()
 
 
-def _grader_hash() -> str:
-    """Changes whenever the grader's code, suites or manifest change: old records are then regraded."""
+def _suites_hash(day: Day) -> str:
+    """Changes whenever the day's suites, manifest or misconception catalogue change."""
     digest = hashlib.sha256()
-    root = Path(grader.__file__).parent
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".toml", ".ini", ".csv") and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    roots = [day.suite_dir, day.suite_dir.parent / "conftest.py", day.suite_dir.parent / "pytest.ini"]
+    for root in roots:
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(day.suite_dir.parent)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -203,7 +204,8 @@ def _settings(day: Day, options: Options, sandbox_kind: str) -> dict:
         "functions": {ex.id: [f.name for f in ex.functions] for ex in day.exercises},
         "seed": options.seed,
         "timeout": options.timeout,
-        "grader": f"{grader.__version__}+{_grader_hash()}",
+        "grader": grader.__version__,  # a new version may judge differently: regrade
+        "suites": _suites_hash(day),
         "sandbox": sandbox_kind,
     }
 

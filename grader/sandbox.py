@@ -6,8 +6,9 @@ hook. Inside the sandbox the worker sees:
 
 - the system (/usr, /etc, /lib...) and the Python installation, read-only;
 - the grader package, read-only, with its suites (hidden tests) masked;
-- its own submission, copied into a small private tmpfs at the path the
-  grader names, so it can write there and nothing it writes reaches the disk;
+- its own submission, read-only at /handed-in and copied into a small
+  private tmpfs at /submission (its working folder), so it can write there
+  and nothing it writes reaches the disk;
 - a private /tmp (tmpfs), a new /proc and /dev, no network, its own pid,
   IPC and UTS namespaces; nothing else: no repository, no solutions, no other
   submission, no output folder.
@@ -38,7 +39,8 @@ from grader.student import _limit_resources
 PROCESS_LIMIT = 32  # processes *and threads* of one sandbox; the worker itself needs 2 or 3
 TMP_BYTES = 64 * 1024**2  # the private /tmp
 SCRATCH_BYTES = 64 * 1024**2  # the writable copy of the submission
-ORIGINAL = "/submission-as-handed-in"  # read-only inside the sandbox; copied to the scratch tmpfs
+HANDED_IN = "/handed-in"  # the unpacked submission, read-only inside the sandbox
+SUBMISSION = "/submission"  # its writable copy (a tmpfs): the worker imports from here
 UID_BASE = 1_500_000_000  # + the grading process's pid: a uid no real account uses
 SANDBOX_HOSTNAME = "grader-sandbox"
 
@@ -154,21 +156,23 @@ def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | N
             argv += ["--tmpfs", str(masked)]
     argv += ["--proc", "/proc", "--dev", "/dev"]
     argv += tree.mount("--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", Path("/tmp"))
-    argv += tree.mount("--ro-bind", str(original), Path(ORIGINAL))
-    argv += tree.mount("--size", str(SCRATCH_BYTES), "--perms", "0777", "--tmpfs", original)
-    argv += ["--chdir", str(original), "--"]
+    argv += tree.mount("--ro-bind", str(original), Path(HANDED_IN))
+    argv += tree.mount("--size", str(SCRATCH_BYTES), "--perms", "0777", "--tmpfs", Path(SUBMISSION))
+    argv += ["--chdir", SUBMISSION, "--"]
     if uid is not None:  # root: become nobody-in-particular before any student code can fork
         setpriv = shutil.which("setpriv") or "setpriv"
         argv += [setpriv, "--reuid", str(uid), "--regid", str(uid), "--clear-groups",
                  "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     else:  # a user namespace of our own: RLIMIT_NPROC set inside it counts only its processes
         argv += [shutil.which("prlimit") or "prlimit", f"--nproc={PROCESS_LIMIT}:{PROCESS_LIMIT}", "--"]
-    script = f'cp -R {ORIGINAL}/. . && exec "$@"'
+    script = f'cp -R {HANDED_IN}/. . && exec "$@"'
+    # The worker is told the sandbox's name of the folder, not the host's (which says where OUT is).
+    worker_argv = [SUBMISSION if arg == str(original) else arg for arg in worker_argv]
     return argv + ["/bin/sh", "-c", script, "sh", *worker_argv]
 
 
-def _sandbox_env(env: dict, original: Path) -> dict:
-    return dict(env) | {"TMPDIR": "/tmp", "HOME": str(original), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+def _sandbox_env(env: dict) -> dict:
+    return dict(env) | {"TMPDIR": "/tmp", "HOME": SUBMISSION, "PATH": "/usr/local/bin:/usr/bin:/bin"}
 
 
 def _preexec_with_nproc() -> None:
@@ -197,7 +201,7 @@ class Bubblewrap:
         def launcher(argv, env, cwd):
             # As root, NPROC set before bwrap binds the dropped uid (root's own forks are exempt).
             preexec = _preexec_with_nproc if uid is not None else _limit_resources
-            return _bwrap_argv(bwrap, original, list(argv), uid), _sandbox_env(env, original), "/", preexec
+            return _bwrap_argv(bwrap, original, list(argv), uid), _sandbox_env(env), "/", preexec
 
         return Prepared(original, launcher)
 
@@ -208,7 +212,7 @@ class Bubblewrap:
         (probe / "probe.py").write_text("import os\nos.listdir('.')\n")
         os.chmod(probe, 0o755)
         os.chmod(probe / "probe.py", 0o644)
-        code = "import sys; sys.path.insert(0, '.'); import probe, grader.worker, numpy; open('written', 'w').write('ok')"
+        code = "import sys; sys.path.insert(0, '/submission'); import probe, grader.worker, numpy; open('written', 'w').write('ok')"
         argv, env, cwd, preexec = self.prepare(probe).launcher([sys.executable, "-I", "-c", code], {}, "/")
         try:
             done = subprocess.run(argv, env=env, cwd=cwd, preexec_fn=preexec, capture_output=True,

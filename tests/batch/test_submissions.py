@@ -1,0 +1,151 @@
+"""Finding, fingerprinting and unpacking submissions: folders, zips and notebooks, safely."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+import pytest
+
+from grader.course import load_day
+from grader.submissions import MAX_BYTES, MAX_FILES, Submission, discover, fingerprint, unpack
+
+from .classroom import SOLUTIONS, copy_solutions, make_zip, notebook, solution_body
+
+DAY = load_day("day13")
+
+
+def unpacked(tmp_path, path, kind):
+    return unpack(Submission(path.stem if kind != "folder" else path.name, path, kind), tmp_path / "work" / "src", DAY)
+
+
+def test_discover_names_students_by_folder_or_file_and_keeps_one_entry_each(tmp_path):
+    for name in ("ann", "bob", "zed"):
+        (tmp_path / name).mkdir()
+    make_zip(tmp_path / "bob.zip", {"losses.py": "x = 1\n"})
+    make_zip(tmp_path / "cat.zip", {"losses.py": "x = 1\n"})
+    notebook(tmp_path / "dan.ipynb", [])
+    (tmp_path / "notes.txt").write_text("not a submission")
+    (tmp_path / ".DS_Store").write_text("")
+    (tmp_path / "__MACOSX").mkdir()
+    os.symlink(SOLUTIONS, tmp_path / "sneaky")
+    found = discover(tmp_path)
+    assert [(s.student, s.kind) for s in found.submissions] == [
+        ("ann", "folder"), ("bob", "folder"), ("cat", "zip"), ("dan", "notebook"), ("zed", "folder")]
+    assert "bob.zip" in found.submissions[1].notes[0]
+    assert sorted(found.ignored) == ["notes.txt: not a folder, .zip or .ipynb", "sneaky: a symbolic link"]
+
+
+def test_fingerprint_follows_content_not_timestamps(tmp_path):
+    folder = copy_solutions(tmp_path / "ann", ("losses",))
+    sub = Submission("ann", folder, "folder")
+    first = fingerprint(sub)
+    os.utime(folder / "losses.py", (1, 1))
+    assert fingerprint(sub) == first
+    (folder / "losses.py").write_text(solution_body("losses") + "\n# changed\n")
+    assert fingerprint(sub) != first
+    (folder / "losses.py").write_text(solution_body("losses"))
+    (folder / "extra.py").write_text("")
+    assert fingerprint(sub) != first
+
+
+def test_a_folder_nested_one_level_is_found_and_links_are_not_followed(tmp_path):
+    inner = copy_solutions(tmp_path / "ann" / "day13", ("slopes",))
+    os.symlink(SOLUTIONS / "losses.py", inner / "losses.py")  # would hand over the reference solution
+    (inner / "data").mkdir()
+    (inner / "data" / "notes.csv").write_text("a,b\n")
+    result = unpacked(tmp_path, tmp_path / "ann", "folder")
+    assert result.modules == ["slopes"]
+    assert sorted(p.name for p in result.folder.iterdir()) == ["data", "slopes.py"]
+    assert any("link" in note for note in result.notes)
+
+
+def test_a_zip_with_traversal_links_and_encryption_keeps_only_safe_entries(tmp_path):
+    path = tmp_path / "ann.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("losses.py", solution_body("losses"))
+        archive.writestr("../../evil.py", "x = 1\n")
+        archive.writestr("/etc/evil.py", "x = 1\n")
+        archive.writestr("a/../../evil2.py", "x = 1\n")
+        archive.writestr("C:/evil3.py", "x = 1\n")
+        link = zipfile.ZipInfo("slopes.py")
+        link.external_attr = (0o120777 << 16)  # a symbolic link entry, pointing at the solutions
+        archive.writestr(link, str(SOLUTIONS / "slopes.py"))
+    result = unpacked(tmp_path, path, "zip")
+    assert result.modules == ["losses"]
+    assert not list(tmp_path.rglob("evil*.py"))
+    notes = " ".join(result.notes)
+    for name in ("../../evil.py", "/etc/evil.py", "a/../../evil2.py", "C:/evil3.py"):
+        assert repr(name) in notes
+    assert "'slopes.py': a symbolic link" in notes
+
+
+def test_a_zip_bomb_and_a_zip_of_too_many_files_are_not_graded(tmp_path):
+    bomb = make_zip(tmp_path / "bomb.zip", {"losses.py": b"#" * (MAX_BYTES + 1)})
+    assert bomb.stat().st_size < MAX_BYTES // 100
+    result = unpacked(tmp_path, bomb, "zip")
+    assert result.modules == [] and "zip bomb" in result.problem
+    many = make_zip(tmp_path / "many.zip", {f"f{i}.txt": "" for i in range(2 * MAX_FILES + 1)})
+    result = unpack(Submission("many", many, "zip"), tmp_path / "w2" / "src", DAY)
+    assert "entries" in result.problem
+
+
+@pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04" + b"\0" * 40])
+def test_a_damaged_zip_is_a_reason_not_a_crash(tmp_path, content):
+    path = tmp_path / "ann.zip"
+    path.write_bytes(content)
+    result = unpacked(tmp_path, path, "zip")
+    assert result.modules == [] and "ann.zip" in result.problem
+
+
+def test_notebook_cells_map_to_modules_by_marker_line_or_tag(tmp_path):
+    path = notebook(tmp_path / "ann.ipynb", [
+        ("import numpy as np\nfrom math import exp\n", []),
+        ("%matplotlib inline\nimport numpy as np\n!ls\n", []),
+        ("# module: losses\ndef mse(y_pred, y):\n    return float(np.mean((y_pred - y) ** 2))\n", []),
+        ("def mse_grad(y_pred, y):\n    return 2 * (y_pred - y) / y.size\n", ["module:losses"]),
+        ("%%time\nslow_experiment()\n", ["module:losses"]),
+        ("mse(np.ones(3), np.zeros(3))  # an unmarked experiment\n", []),
+        ("#   module :  slopes\ndef forward_difference(f, x, h=1e-6):\n    return (f(x + h) - f(x)) / h\n", []),
+    ])
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == ["slopes", "losses"] and result.problem == ""
+    losses = (result.folder / "losses.py").read_text()
+    assert "from math import exp" in losses and "def mse(" in losses and "def mse_grad(" in losses
+    assert "# (notebook only) %matplotlib inline" in losses and "# (notebook only) !ls" in losses
+    assert "slow_experiment" not in losses and "unmarked experiment" not in losses
+    assert "forward_difference" not in losses
+    namespace: dict = {}
+    exec(compile(losses, "losses.py", "exec"), namespace)
+    assert namespace["mse_grad"].__name__ == "mse_grad"
+
+
+def test_an_unmarked_notebook_is_graded_whole_as_the_modules_it_implements(tmp_path):
+    path = notebook(tmp_path / "ann.ipynb", [("import numpy as np\n", []), (solution_body("losses"), []),
+                                             ("print(mse(np.ones(2), np.zeros(2)))\n", [])])
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == ["losses"]
+    assert "print(mse(" in (result.folder / "losses.py").read_text()
+    assert any("no cell starts with `# module: <name>`" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("{not json", "not a readable notebook"),
+    ('{"cells": 3}', "not a Jupyter notebook of format 4"),
+    ('{"cells": [{"cell_type": "code", "source": "x = 1\\n"}]}', "defines none of the functions"),
+])
+def test_unusable_notebooks_say_why(tmp_path, text, needle):
+    path = tmp_path / "ann.ipynb"
+    path.write_text(text)
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == [] and needle in result.problem
+
+
+def test_a_folder_over_the_limits_is_copied_up_to_them_module_files_first(tmp_path):
+    folder = copy_solutions(tmp_path / "ann", ("losses",))
+    for i in range(MAX_FILES + 5):
+        (folder / f"data{i:04}.txt").write_text("x")
+    result = unpacked(tmp_path, folder, "folder")
+    assert result.modules == ["losses"]
+    assert len(list(result.folder.iterdir())) == MAX_FILES
+    assert any("stopped copying" in note for note in result.notes)
