@@ -106,12 +106,22 @@ def import_submitted(
 
 
 def _grade_folder(folder: Path, day_id: str, exercises: list[str], seed, timeout) -> dict:
-    """Run in a pool process: one student's notebooks -> modules -> run_day -> the JSON report."""
+    """Run in a pool process: one student's notebooks -> modules -> run_day -> the JSON report.
+
+    An exercise whose module no notebook holds is not run: like nbgrader does
+    for a notebook that was not submitted, it scores zero.
+    """
     from grader.runner import run_day
 
-    with tempfile.TemporaryDirectory(prefix="grader-nbimport-") as tmp:
-        submission = write_modules(modules_from_folder(folder), Path(tmp) / "submission")
-        return run_day(load_day(day_id), submission, exercises, seed=seed, timeout=timeout).to_json()
+    modules = modules_from_folder(folder)
+    present = [e for e in exercises if e in modules]
+    report = {"exercises": []}
+    if present:
+        with tempfile.TemporaryDirectory(prefix="grader-nbimport-") as tmp:
+            submission = write_modules(modules, Path(tmp) / "submission")
+            report = run_day(load_day(day_id), submission, present, seed=seed, timeout=timeout).to_json()
+    report["exercises"] += [{"id": e, "tests": []} for e in exercises if e not in present]
+    return report
 
 
 def _write_grades(db_url: str, course_id: str, day: Day, student: str, course: Path, report: dict) -> ImportedStudent:

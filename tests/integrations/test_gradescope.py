@@ -1,0 +1,145 @@
+"""The Gradescope bundle, unpacked into a folder laid out like /autograder and run for real.
+
+AUTOGRADER_ROOT moves the root, so nothing here needs root paths. setup.sh runs
+whole (it finds Python 3.11, skips apt, makes its venv and installs the grader
+and its dependencies from the bundle's wheels, offline); run_autograder grades
+real submissions and results.json is checked against the specification's fields.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader.course import load_day
+from tests.conftest import SOLUTIONS
+from tests.integrations.conftest import grader, offline_pip_env, run
+
+DAY = load_day("day13")
+VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
+BROKEN = ("return 2 * (np.asarray(y_pred)", "return (np.asarray(y_pred)")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory, wheelhouse) -> Path:
+    out = tmp_path_factory.mktemp("export") / "autograder.zip"
+    made = grader("export", "gradescope", "day13", "-o", out, "--wheels", wheelhouse)
+    assert made.returncode == 0, made.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory, bundle, wheelhouse) -> Path:
+    """A folder like /autograder after Gradescope built the image: source/, run_autograder, venv/."""
+    root = tmp_path_factory.mktemp("autograder")
+    with zipfile.ZipFile(bundle) as zf:
+        for member in zf.infolist():
+            zf.extract(member, root / "source")
+            mode = member.external_attr >> 16
+            if mode:
+                (root / "source" / member.filename).chmod(mode)
+    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+    # Offline: pip may use nothing but the bundle's wheels (PIP_FIND_LINKS points at an empty folder).
+    empty = root / "no-index"
+    empty.mkdir()
+    setup = run(["bash", root / "source" / "setup.sh"], cwd=root / "source",
+                env=offline_pip_env(empty, AUTOGRADER_ROOT=root), timeout=600)
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    assert "from PyPI" not in setup.stdout
+    assert (root / "venv" / "bin" / "grader").exists()
+    return root
+
+
+def grade(root: Path, files: dict[str, str]) -> dict:
+    """Put a submission in place, run run_autograder as Gradescope does, return results.json."""
+    submission = root / "submission"
+    shutil.rmtree(submission, ignore_errors=True)
+    shutil.rmtree(root / "results", ignore_errors=True)
+    for name, text in files.items():
+        (submission / name).parent.mkdir(parents=True, exist_ok=True)
+        (submission / name).write_text(text)
+    result = run([root / "run_autograder"], cwd=root, env=offline_pip_env(root, AUTOGRADER_ROOT=root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def valid(results: dict) -> dict:
+    """Check results.json against the autograder specification's fields; return it."""
+    assert isinstance(results["score"], float)
+    assert isinstance(results["execution_time"], (int, float)) and results["execution_time"] >= 0
+    assert isinstance(results["output"], str) and results["stdout_visibility"] in VISIBILITIES
+    assert results["tests"], "one entry per test"
+    for test in results["tests"]:
+        assert isinstance(test["name"], str) and test["name"]
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert 0 <= test["score"] <= test["max_score"]
+        assert isinstance(test["output"], str) and test["output"]
+        assert test["visibility"] in VISIBILITIES and test["status"] in ("passed", "failed")
+        assert isinstance(test["execution_time"], float) and test["execution_time"] >= 0
+        assert isinstance(test["number"], str) and isinstance(test["tags"], list)
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]), abs=1e-4)
+    assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(DAY.max_score, abs=1e-4)
+    return results
+
+
+def test_the_zip_follows_the_layout_gradescope_asks_for(bundle):
+    with zipfile.ZipFile(bundle) as zf:
+        names = set(zf.namelist())
+        modes = {m.filename: m.external_attr >> 16 for m in zf.infolist()}
+        wheels = [n for n in names if n.startswith("wheels/calc4ml_grader-")]
+        assert {"setup.sh", "run_autograder"} <= names and len(wheels) == 1
+        assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
+        assert any(n.startswith("wheels/numpy-") for n in names)  # the dependencies ride along
+        with zf.open(wheels[0]) as raw, zipfile.ZipFile(raw) as wheel:
+            inside = wheel.namelist()
+    assert "grader/suites/day13/test_losses.py" in inside
+    assert "grader/suites/day13/hidden/test_losses.py" in inside  # Gradescope grades with the hidden tests
+
+
+def test_a_right_submission_in_a_repository_layout_scores_full_marks(autograder):
+    files = {f"exercises/day13/{p.name}": p.read_text() for p in SOLUTIONS.glob("*.py")}
+    results = valid(grade(autograder, files))
+    assert results["score"] == DAY.max_score
+    assert all(t["status"] == "passed" for t in results["tests"])
+    assert "exercises/day13" in results["output"]
+    hidden = [t for t in results["tests"] if t["visibility"] == "after_due_date"]
+    public = [t for t in results["tests"] if t["visibility"] == "visible"]
+    assert hidden and public  # hidden tests show after the deadline, public ones at once
+
+
+def test_a_wrong_submission_loses_exactly_the_points_of_what_it_broke(autograder):
+    files = {p.name: p.read_text() for p in SOLUTIONS.glob("*.py")}
+    files["losses.py"] = files["losses.py"].replace(*BROKEN)
+    results = valid(grade(autograder, files))
+    losses = DAY.exercise("losses")
+    lost = losses.function("mse_grad").points + losses.function("linear_regression_gradients").points
+    assert results["score"] == pytest.approx(DAY.max_score - lost)
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert {tuple(t["tags"]) for t in failed} == {("losses", "mse_grad"), ("losses", "linear_regression_gradients")}
+    public_failure = next(t for t in failed if t["visibility"] == "visible" and t["tags"][1] == "mse_grad")
+    assert "expected" in public_failure["output"] and "got" in public_failure["output"]
+    for test in failed:
+        if test["visibility"] != "visible":  # hidden: students learn only that it failed
+            assert "not shown" in test["output"]
+
+
+def test_a_notebook_submission_is_graded_by_its_module_cells(autograder):
+    notebook = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "my work"},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": "# module: slopes\n" + (SOLUTIONS / "slopes.py").read_text()},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    results = valid(grade(autograder, {"day13.ipynb": json.dumps(notebook)}))
+    assert results["score"] == DAY.exercise("slopes").max_score
+    assert "from 1 notebook" in results["output"]
+
+
+def test_an_empty_submission_scores_zero_with_a_message(autograder):
+    results = valid(grade(autograder, {"notes.txt": "nothing here"}))
+    assert results["score"] == 0.0
+    assert "found no exercise file" in results["output"].lower()
