@@ -27,17 +27,21 @@ def register(sub):
     q = sub.add_parser(
         "nbgrader-import",
         help="(instructors) grade nbgrader's submitted/ notebooks and write the gradebook",
-        description="Grade DIR/submitted/<student>/DAY/*.ipynb with the public and hidden tests, each "
-        "student's code in its own worker process, and write each function's points into DIR's "
-        "gradebook.db (the autograder test cells' grades), for formgrader and nbgrader export. "
-        "Lists every score that differs from the one already there.",
+        description="Grade DIR/submitted/<student>/DAY/*.ipynb with the public and hidden tests the way "
+        "`grader grade` does (each student's code in a sandboxed worker, several at once, resumable), then "
+        "write each function's points into DIR's gradebook.db (the autograder test cells' grades), for "
+        "formgrader and nbgrader export. Lists every score that differs from the one already there. "
+        "grader grade's files (grades.csv, feedback/, results/) go to DIR/grader/DAY/graded.",
     )
     q.add_argument("day", help="e.g. day13")
-    q.add_argument("students", nargs="*", metavar="STUDENT", help="only these students (default: all)")
     q.add_argument("--course", type=Path, required=True, help="the nbgrader course folder")
+    q.add_argument("--out", type=Path, help="working folder (default: DIR/grader/DAY)")
     q.add_argument("--db", help="gradebook URL (default: sqlite:///DIR/gradebook.db)")
     q.add_argument("--jobs", type=int, help="students graded at once (default: one per core)")
-    q.add_argument("--seed", type=int, help="the random inputs of the tests (default: new ones)")
+    q.add_argument("--seed", type=int, help="reproducible random inputs (default: new ones)")
+    q.add_argument("--timeout", type=float, help="seconds per call of student code (default 10)")
+    q.add_argument("--force", action="store_true", help="regrade every student, even unchanged ones")
+    q.add_argument("--require-sandbox", action="store_true", help="refuse to run without bubblewrap")
     q.set_defaults(_run=run_import)
     return p
 
@@ -65,6 +69,9 @@ def run(args) -> int:
 
 
 def run_import(args) -> int:
+    import sys
+
+    from grader.batch import Options, Reporter
     from grader.cli import UsageError
     from grader.course import load_day
     from grader.integrations.nbgrader_gradebook import GradebookError, import_submitted
@@ -74,19 +81,33 @@ def run_import(args) -> int:
         raise UsageError(f"no course folder {args.course}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs takes a whole number from 1 up")
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise UsageError("--seed takes a whole number from 0 up")
+    if args.timeout is not None and not 0 < args.timeout <= 3600:
+        raise UsageError("--timeout takes seconds between 0 and 3600")
 
-    def show(student):
+    class Progress(Reporter):  # one line per event on stderr; stdout is the per-student result
+        def warn(self, text):
+            print(f"WARNING: {text}", file=sys.stderr)
+
+        def info(self, text):
+            print(text, file=sys.stderr)
+
+        def advance(self, student, score, max_score, status):
+            print(f"graded {student}: {score:g} / {max_score:g}" + ("" if status == "graded" else f" ({status})"),
+                  file=sys.stderr, flush=True)
+
+    options = Options(jobs=args.jobs, force=args.force, seed=args.seed, timeout=args.timeout,
+                      require_sandbox=args.require_sandbox)
+    try:
+        results = import_submitted(args.course, day, out=args.out, options=options, reporter=Progress(),
+                                   db_url=args.db)
+    except GradebookError as exc:
+        raise UsageError(str(exc)) from None
+    for student in results:
         print(f"{student.student}: {student.score:g} / {student.max_score:g}")
         for line in student.changed:
             print(f"  changed {line}")
-
-    try:
-        results = import_submitted(args.course, day, students=args.students or None, db_url=args.db,
-                                   seed=args.seed, jobs=args.jobs, progress=show)
-    except GradebookError as exc:
-        raise UsageError(str(exc)) from None
-    if not results:
-        raise UsageError(f"nothing submitted: no {args.course}/submitted/<student>/{day.id} folder")
     changed = sum(bool(r.changed) for r in results)
     print(f"wrote the {day.id} grades of {len(results)} student(s) into the gradebook"
           + (f"; {changed} had scores that differed from the gradebook's" if changed else ""))

@@ -2,29 +2,31 @@
 
 `nbgrader autograde` runs our test cells inside each student's kernel, so a
 student's cell that runs first can change what those cells report (nbgrader
-itself cannot prevent that). `import_submitted` grades the same notebooks the
-way `grader check` does, every student's code in its own worker process, and
-writes each function's points into the autograder test cells' grades through
-nbgrader's own Gradebook API: formgrader and `nbgrader export` show them.
-Scores it replaces that differ (typically ones written by `nbgrader autograde`)
-are reported, since a difference means a cell reported something our grader
-did not find.
+itself cannot prevent that). `import_submitted` grades the same notebooks
+with `grader grade`'s pipeline (grader.batch: every student's code in its own
+sandboxed worker, several at once, resumable, a record per student written
+atomically) and then writes each function's points into the autograder test
+cells' grades through nbgrader's own Gradebook API, so formgrader and
+`nbgrader export` show them. Scores it replaces that differ (typically ones
+`nbgrader autograde` wrote) are reported: a difference means a cell reported
+something our grader did not find.
 
-Each student's grades are committed before the next student is graded, so an
-interrupted import loses nothing it finished.
+Layout, under COURSE/grader/<day>/ by default:
+    submitted/<student>/   a copy of COURSE/submitted/<student>/<day>/ (one
+                           assignment per student, so the batch never picks
+                           another day's folder)
+    graded/                grader grade's output: grades.csv, feedback/, results/
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
+import dataclasses
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course import Day, load_day
+from grader.course import Day
 from grader.integrations.nbgrader_course import notebook_name, test_cell_id
-from grader.integrations.notebooks import modules_from_folder, write_modules
 from grader.integrations.points import function_scores
 
 
@@ -58,75 +60,75 @@ def submitted_students(course: Path, day_id: str) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / day_id).is_dir() and not p.name.startswith("."))
 
 
-def import_submitted(
-    course: Path,
-    day: Day,
-    *,
-    students: list[str] | None = None,
-    db_url: str | None = None,
-    seed: int | None = None,
-    timeout: float | None = None,
-    jobs: int | None = None,
-    progress=None,
-) -> list[ImportedStudent]:
-    """Grade submitted/<student>/<day>/*.ipynb and write every function's points into the gradebook."""
+def import_submitted(course: Path, day: Day, *, out: Path | None = None, options=None, reporter=None,
+                     db_url: str | None = None) -> list[ImportedStudent]:
+    """Grade submitted/<student>/<day>/ with grader.batch and write every function's points into the gradebook.
+
+    `options` and `reporter` are grader.batch's Options and Reporter.
+    """
     try:
         from nbgrader.api import Gradebook, MissingEntry
     except ImportError:
         raise GradebookError("nbgrader is not installed here (pip install nbgrader)") from None
+    from grader import gradebook
+    from grader.batch import BatchError, grade_class
+
     course = Path(course)
     db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
     if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).is_file():
-        raise GradebookError(f"no gradebook at {db_url.removeprefix('sqlite:///')}: run `nbgrader generate_assignment {day.id}` in {course} first")
-    available = submitted_students(course, day.id)
-    chosen = students or available
-    missing = sorted(set(chosen) - set(available))
-    if missing:
-        raise GradebookError(f"no submitted/<student>/{day.id} folder for: {', '.join(missing)}")
-    with Gradebook(db_url, course_id_of(course)) as gb:
+        raise GradebookError(f"no gradebook at {db_url.removeprefix('sqlite:///')}: "
+                             f"run `nbgrader generate_assignment {day.id}` in {course} first")
+    students = submitted_students(course, day.id)
+    if not students:
+        raise GradebookError(f"nothing submitted: no {course}/submitted/<student>/{day.id} folder")
+    course_id = course_id_of(course)
+    with Gradebook(db_url, course_id) as gb:
         try:
             notebooks = {nb.name for nb in gb.find_assignment(day.id).notebooks}
         except MissingEntry:
-            raise GradebookError(f"the gradebook has no assignment {day.id}: run `nbgrader generate_assignment {day.id}` first") from None
-    exercises = [ex.id for ex in day.exercises if notebook_name(day, ex) in notebooks]
-    if not exercises:
+            raise GradebookError(f"the gradebook has no assignment {day.id}: "
+                                 f"run `nbgrader generate_assignment {day.id}` first") from None
+    names = {ex.id: notebook_name(day, ex) for ex in day.exercises}  # numbered in the whole day's order
+    graded_day = dataclasses.replace(day, exercises=tuple(ex for ex in day.exercises if names[ex.id] in notebooks))
+    if not graded_day.exercises:
         raise GradebookError(f"none of the gradebook's {day.id} notebooks is one `grader nbgrader` builds")
 
-    folders = [course / "submitted" / s / day.id for s in chosen]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders) or 1))
-    results = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        reports = pool.map(_grade_folder, folders, [day.id] * len(folders), [exercises] * len(folders),
-                           [seed] * len(folders), [timeout] * len(folders))
-        for student, report in zip(chosen, reports):
-            results.append(_write_grades(db_url, course_id_of(course), day, student, course, report))
-            if progress:
-                progress(results[-1])
-    return results
+    base = Path(out) if out else course / "grader" / day.id
+    staging = base / "submitted"
+    _stage(course, day.id, students, staging)
+    try:
+        grade_class(graded_day, staging, base / "graded", options, reporter)
+    except BatchError as exc:
+        raise GradebookError(str(exc)) from None
+    imported = []
+    for student in students:
+        record = gradebook.load_record(base / "graded", student)
+        report = record["result"] if record else {"exercises": []}
+        imported.append(_write_grades(db_url, course_id, graded_day, names, student, course, report))
+    return imported
 
 
-def _grade_folder(folder: Path, day_id: str, exercises: list[str], seed, timeout) -> dict:
-    """Run in a pool process: one student's notebooks -> modules -> run_day -> the JSON report.
-
-    An exercise whose module no notebook holds is not run: like nbgrader does
-    for a notebook that was not submitted, it scores zero.
-    """
-    from grader.runner import run_day
-
-    modules = modules_from_folder(folder)
-    present = [e for e in exercises if e in modules]
-    report = {"exercises": []}
-    if present:
-        with tempfile.TemporaryDirectory(prefix="grader-nbimport-") as tmp:
-            submission = write_modules(modules, Path(tmp) / "submission")
-            report = run_day(load_day(day_id), submission, present, seed=seed, timeout=timeout).to_json()
-    report["exercises"] += [{"id": e, "tests": []} for e in exercises if e not in present]
-    return report
+def _stage(course: Path, day_id: str, students: list[str], staging: Path) -> None:
+    """Mirror each student's submitted/<student>/<day>/ as staging/<student>/ (copies: the batch refuses links)."""
+    if staging.exists():
+        for old in staging.iterdir():
+            if old.name not in students:
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+    staging.mkdir(parents=True, exist_ok=True)
+    for student in students:
+        target = staging / student
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(course / "submitted" / student / day_id, target, symlinks=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
 
 
-def _write_grades(db_url: str, course_id: str, day: Day, student: str, course: Path, report: dict) -> ImportedStudent:
+def _write_grades(db_url: str, course_id: str, day: Day, names: dict[str, str], student: str, course: Path,
+                  report: dict) -> ImportedStudent:
     from nbgrader.api import Gradebook, MissingEntry
 
+    graded = {e["id"] for e in report["exercises"]}
+    report = {"exercises": report["exercises"] + [{"id": ex.id, "tests": []} for ex in day.exercises
+                                                  if ex.id not in graded]}
     scores = function_scores(day, report)
     changed = []
     with Gradebook(db_url, course_id) as gb:
@@ -136,7 +138,7 @@ def _write_grades(db_url: str, course_id: str, day: Day, student: str, course: P
         except MissingEntry:
             gb.add_submission(day.id, student, **_timestamp(course, day.id, student))
         for (exercise_id, function), score in scores.items():
-            notebook = notebook_name(day, day.exercise(exercise_id))
+            notebook = names[exercise_id]
             grade = gb.find_grade(test_cell_id(function), notebook, day.id, student)
             old = grade.auto_score
             if old is not None and abs(float(old) - score.earned) > 1e-6:

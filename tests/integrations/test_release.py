@@ -18,7 +18,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from grader.course import load_day
 from grader.integrations.leaks import GENERIC, MIN_CHARS
