@@ -13,6 +13,9 @@ from grader import __version__
 # top-level imports light: every command's module is imported to build --help.
 COMMANDS = [
     "grader.commands.check",
+    "grader.commands.hint",
+    "grader.commands.watch",
+    "grader.commands.list",
     "grader.commands.grade",
     "grader.commands.stubs",
     "grader.commands.nbgrader",
