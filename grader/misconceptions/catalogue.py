@@ -37,6 +37,11 @@ Expressions are Python over NumPy (`np`), the helpers of variants.py and
 the names above; they are ours, trusted, and checked when the catalogue
 loads. `needs` lists extra names an answer expression takes from the
 suite's inputs.
+
+The TOML files hold no working code, only mistakes and their explanations;
+variants.py does hold working algorithms (a bisection, Adam, backprop), so
+a student release may leave it out: the entries that call its helpers are
+then skipped and the others still name mistakes.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from __future__ import annotations
 import ast
 import builtins
 import importlib
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -199,8 +205,18 @@ def load_catalogue(day_id: str) -> Catalogue:
         day = load_day(day_id)
     except ManifestError as exc:
         raise CatalogueError(str(exc)) from None
-    folder = catalogue_dir(day)
-    helpers = _helpers(day) if (folder / "variants.py").exists() else {}
+    return read_catalogue(day, catalogue_dir(day))
+
+
+def read_catalogue(day: Day, folder: Path) -> Catalogue:
+    """Read and check the catalogue in `folder` (no folder: an empty catalogue).
+
+    Without variants.py (a student release may leave out its working code),
+    the entries whose expressions call its helpers are left out and the rest
+    still work; with it, an unknown name in any expression is an error.
+    """
+    has_helpers = (folder / "variants.py").is_file()
+    helpers = _helpers(folder) if has_helpers else {}
     functions: dict[str, FunctionInfo] = {}
     entries: list[Misconception] = []
     for path in sorted(folder.glob("*.toml")):
@@ -214,9 +230,13 @@ def load_catalogue(day_id: str) -> Catalogue:
         except tomllib.TOMLDecodeError as exc:
             raise CatalogueError(f"{path}: {exc}") from None
         for name, raw in data.get("functions", {}).items():
-            functions[name] = _function(path, exercise, name, raw, day)
+            functions[name] = _function(path, exercise, name, raw, day, has_helpers)
         for i, raw in enumerate(data.get("misconception", [])):
-            entries.append(_entry(path, exercise, i, raw, functions, helpers))
+            try:
+                entries.append(_entry(path, exercise, i, raw, functions, helpers))
+            except _NeedsHelpers:
+                if has_helpers:
+                    raise
     ids = [m.id for m in entries]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
@@ -224,13 +244,20 @@ def load_catalogue(day_id: str) -> Catalogue:
     return Catalogue(day.id, functions, tuple(entries), helpers)
 
 
-def _helpers(day: Day) -> dict:
-    module: ModuleType = importlib.import_module(f"grader.suites.{day.id}.misconceptions.variants")
+class _NeedsHelpers(CatalogueError):
+    """An expression reads names that are neither known nor given: helpers of a missing variants.py."""
+
+
+def _helpers(folder: Path) -> dict:
+    spec = importlib.util.spec_from_file_location(f"_misconception_variants_{abs(hash(folder))}",
+                                                  folder / "variants.py")
+    module: ModuleType = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     names = getattr(module, "__all__", [n for n in vars(module) if not n.startswith("_")])
     return {n: getattr(module, n) for n in names}
 
 
-def _function(path: Path, exercise: str, name: str, raw: dict, day: Day) -> FunctionInfo:
+def _function(path: Path, exercise: str, name: str, raw: dict, day: Day, has_helpers: bool) -> FunctionInfo:
     where = f"{path}: [functions.{name}]"
     if day.exercise(exercise).function(name) is None:
         raise CatalogueError(f"{where}: {exercise} has no function {name!r} in the manifest")
@@ -239,6 +266,9 @@ def _function(path: Path, exercise: str, name: str, raw: dict, day: Day) -> Func
     signature = Signature.parse(raw["signature"], where)
     returns = Signature.parse(raw["returns"], where) if "returns" in raw else None
     reference = Expression.parse(raw["reference"], f"{where} reference") if "reference" in raw else None
+    if reference is not None and not has_helpers:
+        plain = signature.names | (returns.names if returns else set()) | set(SAFE_BUILTINS) | {"np"}
+        reference = reference if reference.names <= plain else None  # it calls a helper that is not here
     return FunctionInfo(name, exercise, signature, returns, reference)
 
 
@@ -267,7 +297,7 @@ def _entry(path: Path, exercise: str, i: int, raw: dict, functions: dict, helper
     known |= {"result", "raised"} if mode == "condition" else set()
     unknown = sorted(expression.names - known - set(SAFE_BUILTINS))
     if unknown:
-        raise CatalogueError(f"{where}: the {mode} expression reads unknown names {unknown}")
+        raise _NeedsHelpers(f"{where}: the {mode} expression reads unknown names {unknown}")
     if mode != "answer" and "part" in raw:
         raise CatalogueError(f"{where}: `part` applies to answer expressions only")
     return Misconception(
