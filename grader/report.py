@@ -46,11 +46,16 @@ def _exercise_lines(ex: ExerciseResult, day: str) -> list[tuple[str, str]]:
         shown_functions.add(test.function)
         message = HIDDEN_MESSAGE if test.hidden else test.message
         lines.append(("", f"    ✗ {test.function} ({test.name})"))
-        lines.extend(("", "      " + line) for line in message.splitlines())
+        lines.extend((_style(line), "      " + line) for line in message.splitlines())
     rest = len({t.function for t in failures}) - len(shown_functions)
     if rest > 0:
         lines.append(("dim", f"    … and {rest} more function(s) failing: fix these first, then `grader check {day} {ex.id}` again"))
     return lines
+
+
+def _style(line: str) -> str:
+    """A named misconception stands out (colour only on a TTY; the text is the same everywhere)."""
+    return "bold yellow" if line.lstrip().startswith("mistake: ") else ""
 
 
 def print_report(result: DayResult, folder: Path | None = None, stream=None) -> None:
