@@ -112,7 +112,8 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         for sub in found.submissions:
             task = _task(sub, options)
             record = None if options.force else gradebook.load_record(out, sub.student)
-            if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings:
+            if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings \
+                    and record.get("status") != "grader failed":  # the grader's own failures are retried
                 reused += 1
             else:
                 todo.append(task)
