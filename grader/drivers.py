@@ -4,55 +4,275 @@ Some checks need student objects that cannot cross the wire (a layer's
 cache, a graph of autodiff Values). These drivers build and use them in the
 worker and send back plain numbers. They decide nothing: the grader judges
 what they return against its own references.
+
+Student functions are named by (module, name) strings and resolved here, so
+that every failure, even a failed import, reaches the student under the name
+of their own function. Arrays a driver receives as top-level arguments are
+checked by the grader for in-place changes, like any student call.
 """
 
 from __future__ import annotations
 
-from grader.worker import _student_module, call_student
+import inspect
+
+import numpy as np
+
+from grader.codec import CodecError, to_wire
+from grader.worker import CallError, _describe, _student_attr, _student_module, _student_traceback, call_student
 
 
 def import_module(name: str) -> None:
     _student_module(name)
 
 
-def forward_backward(forward, backward, inputs: list, upstream, fwd_label: str, bwd_label: str):
-    """(out, grads): run a student layer forward, then backward with its own cache."""
-    result = call_student(fwd_label, forward, *inputs)
-    if not (isinstance(result, tuple) and len(result) == 2):
-        raise TypeError(f"{fwd_label} must return (out, cache), got {type(result).__name__}")
-    out, cache = result
-    grads = call_student(bwd_label, backward, upstream, cache)
-    return out, grads
+# --------------------------------------------------------------------------- helpers
 
 
-def run_graph(Value, program: list, seed_node: int):
-    """Build a graph of student Values from a program, backpropagate, return data and grads.
+def _student_function(module: str, name: str):
+    """A student object by name; resolution errors carry the student's name as their label."""
+    try:
+        return _student_attr(module, name)
+    except CallError as exc:
+        exc.payload["label"] = exc.payload.get("label") or f"{module}.{name}"
+        raise
 
-    program: list of ("leaf", number) | ("op", name, a, b_or_number, ...) entries,
-    each entry creating node number len(nodes). Returns (data, grads) lists.
+
+def _contract(label: str, message: str) -> CallError:
+    """A broken promise of the contract (wrong return structure), shown as 'label: message'."""
+    return CallError("contract", message, "", "", label)
+
+
+def _plain(label: str, value, what: str):
+    """value, if it can cross the wire; otherwise an error that names what came back."""
+    try:
+        to_wire(value)
+    except CodecError as exc:
+        raise _contract(label, f"{what} is {exc}, not a number or an array of numbers") from None
+    return value
+
+
+def _watch(fn, args) -> list:
+    """Copies of every array in args (inside dicts and lists too), named after fn's parameters."""
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        names = []
+    names += [f"#{i + 1}" for i in range(len(names), len(args))]
+    return [(where, arr, arr.copy()) for name, value in zip(names, args) for where, arr in _arrays(value, name)]
+
+
+def _arrays(value, where: str):
+    if isinstance(value, np.ndarray):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _arrays(item, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _arrays(item, f"{where}[{i}]")
+
+
+def _differs(arr: np.ndarray, copy: np.ndarray) -> bool:
+    return arr.shape != copy.shape or not np.array_equal(arr, copy, equal_nan=copy.dtype.kind == "f")
+
+
+def _unchanged(label: str, watched: list) -> None:
+    for where, arr, copy in watched:
+        if _differs(arr, copy):
+            raise _contract(label, f"changed its argument {where} in place; work on a copy "
+                                   "(x = x.copy(), or new = old - step rather than old -= step)")
+
+
+def _call_watched(label: str, fn, *args):
+    """call_student, then an error if fn changed any array it was given."""
+    watched = _watch(fn, args)
+    result = call_student(label, fn, *args)
+    _unchanged(label, watched)
+    return result
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _out_and_cache(label: str, result):
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        kind = f"a {len(result)}-tuple" if isinstance(result, (tuple, list)) else type(result).__name__
+        raise _contract(label, f"should return a pair (out, cache), got {kind}")
+    return result[0], result[1]
+
+
+def layer_forward(module: str, forward: str, *inputs):
+    """out of a student layer's forward(*inputs); its cache never leaves the worker."""
+    label = f"{module}.{forward}"
+    out, _cache = _out_and_cache(label, _call_watched(label, _student_function(module, forward), *inputs))
+    return _plain(label, out, "its output (the first value)")
+
+
+def layer_round_trip(module: str, forward: str, backward: str, upstream, *inputs):
+    """(out, grads): forward(*inputs), then backward(upstream, cache) with the layer's own cache.
+
+    The backward is also blamed if it changes the forward's inputs (through a cache that holds them).
     """
-    nodes = []
+    fwd_label, bwd_label = f"{module}.{forward}", f"{module}.{backward}"
+    fwd, bwd = _student_function(module, forward), _student_function(module, backward)
+    inputs_watched = _watch(fwd, inputs)
+    out, cache = _out_and_cache(fwd_label, _call_watched(fwd_label, fwd, *inputs))
+    grads = _call_watched(bwd_label, bwd, upstream, cache)
+    _unchanged(bwd_label, inputs_watched)
+    return _plain(fwd_label, out, "its output"), _plain(bwd_label, grads, "its answer")
+
+
+def call_reporting_changes(module: str, name: str, *args):
+    """(result, changed): a student function's answer, and the arrays it changed in place.
+
+    Unlike the plain proxy, this also looks inside dict arguments, so a
+    student who updates params["W1"] in place is told so by name.
+    """
+    label = f"{module}.{name}"
+    fn = _student_function(module, name)
+    watched = _watch(fn, args)
+    result = call_student(label, fn, *args)
+    changed = [where for where, arr, copy in watched if _differs(arr, copy)]
+    return _plain(label, result, "its answer"), changed
+
+
+# --------------------------------------------------------------------------- autodiff
+#
+# A program is a list of steps; step i creates node n{i}:
+#   ["value", x]                      Value(x)
+#   ["neg" | "tanh" | "exp" | "relu", a]   -n{a}, n{a}.tanh(), n{a}.exp(), n{a}.relu()
+#   ["add" | "sub" | "mul" | "div" | "pow", a, b]
+# where a, b are node numbers (ints, earlier than i) or constants
+# ["num", x, kind], kind one of NUMBER_KINDS, so numbers can stand on either
+# side (2 - n1 exercises __rsub__). A pow's exponent is always a constant.
+# Deep graphs travel in short form: ["repeat", a, pattern, count] stands for
+# `count` steps, each applying the next entry of pattern (cycling) to the node
+# before it, starting from n{a}; an entry is [op] or [op, constant] (constant
+# on the right) or [op, constant, "left"] (constant on the left).
+
+NUMBER_KINDS = {
+    "int": int,
+    "float": float,
+    "numpy.float64": np.float64,
+    "numpy.float32": np.float32,
+    "numpy.int64": np.int64,
+}
+UNARY = ("neg", "tanh", "exp", "relu")
+BINARY = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
+
+
+def operand_text(operand) -> str:
+    if isinstance(operand, int):
+        return f"n{operand}"
+    _, x, kind = operand
+    return repr(NUMBER_KINDS[kind](x)) if kind in ("int", "float") else f"np.{kind.split('.')[1]}({x!r})"
+
+
+def step_text(i: int, step) -> str:
+    """The Python line a step stands for, e.g. 'n3 = 2 - n1'."""
+    op = step[0]
+    if op == "value":
+        return f"n{i} = Value({step[1]!r})"
+    if op == "neg":
+        return f"n{i} = -n{step[1]}"
+    if op in UNARY:
+        return f"n{i} = n{step[1]}.{op}()"
+    return f"n{i} = {operand_text(step[1])} {BINARY[op]} {operand_text(step[2])}"
+
+
+def expand(program: list) -> list:
+    """The program with every "repeat" written out as single steps."""
+    steps: list = []
     for step in program:
-        nodes.append(call_student("autodiff.Value", _apply, Value, nodes, step))
-    root = nodes[seed_node]
-    call_student("autodiff.Value.backward", root.backward)
-    data = [float(call_student("autodiff.Value.data", getattr, n, "data")) for n in nodes]
-    grads = [float(call_student("autodiff.Value.grad", getattr, n, "grad")) for n in nodes]
-    return data, grads
+        if step[0] != "repeat":
+            steps.append(step)
+            continue
+        _, start, pattern, count = step
+        previous = start
+        for k in range(count):
+            op, *rest = pattern[k % len(pattern)]
+            if not rest:
+                steps.append([op, previous])
+            elif len(rest) == 2 and rest[1] == "left":
+                steps.append([op, rest[0], previous])
+            else:
+                steps.append([op, previous, rest[0]])
+            previous = len(steps) - 1
+    return steps
 
 
-def _apply(Value, nodes, step):
-    kind = step[0]
-    if kind == "leaf":
+def _operand(nodes: list, operand):
+    if isinstance(operand, int):
+        return nodes[operand]
+    return NUMBER_KINDS[operand[2]](operand[1])
+
+
+def _make(Value, nodes: list, step):
+    op = step[0]
+    if op == "value":
         return Value(step[1])
-    a = nodes[step[1]]
-    if kind in ("tanh", "exp", "relu"):
-        return getattr(a, kind)()
-    if kind == "neg":
+    a = _operand(nodes, step[1])
+    if op == "neg":
         return -a
-    if kind == "pow":
-        return a ** step[2]
-    other = nodes[step[2]] if isinstance(step[2], int) and not step[3] else step[2]
-    reflected = len(step) > 4 and step[4]
-    x, y = (other, a) if reflected else (a, other)
-    return {"add": lambda: x + y, "sub": lambda: x - y, "mul": lambda: x * y, "div": lambda: x / y}[kind]()
+    if op in UNARY:
+        return getattr(a, op)()
+    b = _operand(nodes, step[2])
+    if op == "add":
+        return a + b
+    if op == "sub":
+        return a - b
+    if op == "mul":
+        return a * b
+    if op == "div":
+        return a / b
+    return a**b
+
+
+def _build_step(Value, nodes: list, i: int, step):
+    try:
+        node = _make(Value, nodes, step)
+    except BaseException as exc:  # student code failed: say on which line of the program
+        raise _failure(exc, f"autodiff.Value (computing {step_text(i, step)})") from None
+    if not isinstance(node, Value):
+        raise _contract("autodiff.Value", f"{step_text(i, step)} gave a {type(node).__name__}, not a Value")
+    return node
+
+
+def _failure(exc: BaseException, label: str) -> CallError:
+    """Student code raised exc; an untouched stub is reported under the class, to show its summary."""
+    if isinstance(exc, CallError):
+        return exc
+    if isinstance(exc, NotImplementedError):
+        label = "autodiff.Value"
+    return CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc), label)
+
+
+def _number(label: str, node, attribute: str) -> float:
+    value = call_student(label, getattr, node, attribute)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _contract(label, f".{attribute} is a {type(value).__name__}, not a float") from None
+    return number
+
+
+def run_program(program: list, root: int | None, report: list | None = None):
+    """Build the program's nodes from the student's Value, call n{root}.backward(), read the nodes.
+
+    root None skips backward (to read the grads of a fresh graph). report
+    lists the node numbers to send back (all when None). Returns
+    (data, grads), two lists of floats in the order of `report`.
+    """
+    Value = _student_function("autodiff", "Value")
+    nodes: list = []
+    for i, step in enumerate(expand(program)):
+        nodes.append(_build_step(Value, nodes, i, step))
+    if root is not None:
+        try:
+            nodes[root].backward()
+        except BaseException as exc:
+            raise _failure(exc, f"autodiff.Value.backward (n{root}.backward())") from None
+    chosen = range(len(nodes)) if report is None else report
+    data = [_number(f"autodiff.Value (n{i}.data)", nodes[i], "data") for i in chosen]
+    grads = [_number(f"autodiff.Value (n{i}.grad)", nodes[i], "grad") for i in chosen]
+    return data, grads

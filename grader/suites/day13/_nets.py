@@ -1,0 +1,107 @@
+"""Trusted float64 networks for the backprop and house_prices suites, and ways to call student layers.
+
+Everything here runs in the grader's process. The forwards are the
+references gradients are checked against (by finite differences), so they
+are written plainly, in float64, whatever dtype the student was given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader import expect
+from grader.student import InputModified, TimedOut, WorkerDied
+
+PARAM_KEYS = ("W1", "b1", "W2", "b2")
+
+
+# --------------------------------------------------------------------------- trusted forwards
+
+
+def as64(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+def dense(X, W, b) -> np.ndarray:
+    return as64(X) @ as64(W) + as64(b)
+
+
+def predict(params: dict, X) -> np.ndarray:
+    """tanh(X @ W1 + b1) @ W2 + b2, as an (N,) vector."""
+    hidden = np.tanh(dense(X, params["W1"], params["b1"]))
+    return dense(hidden, params["W2"], params["b2"])[:, 0]
+
+
+def mse_loss(params: dict, X, y) -> float:
+    return float(np.mean((predict(params, X) - as64(y)) ** 2))
+
+
+def r_squared(y, y_pred) -> float:
+    y, y_pred = as64(y), as64(y_pred)
+    return float(1.0 - np.sum((y - y_pred) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+# --------------------------------------------------------------------------- draws
+
+
+def random_params(rng, d: int, h: int, dtype=np.float64) -> dict:
+    """Weights of a moderate size and non-zero biases: no special point where a wrong formula agrees."""
+    params = {
+        "W1": rng.normal(0.0, 0.8, (d, h)),
+        "b1": rng.normal(0.0, 0.5, h),
+        "W2": rng.normal(0.0, 0.8, (h, 1)),
+        "b2": rng.normal(0.0, 0.5, 1),
+    }
+    return {k: v.astype(dtype) for k, v in params.items()}
+
+
+def as_dtype(params: dict, dtype) -> dict:
+    return {k: np.asarray(v).astype(dtype) for k, v in params.items()}
+
+
+# --------------------------------------------------------------------------- calling student code
+
+
+def _trusted(student, driver: str, label: str, *args, timeout=None):
+    """Run a driver; time-outs and crashes are reported under the student's function name."""
+    try:
+        return student.trusted(f"grader.drivers:{driver}", *args, timeout=timeout)
+    except (TimedOut, WorkerDied) as exc:
+        raise type(exc)(str(exc).replace(driver, label)) from None
+
+
+def layer_output(student, module: str, forward: str, *inputs, timeout=None):
+    """out of the student's forward(*inputs) (its cache stays in the worker)."""
+    return _trusted(student, "layer_forward", f"{module}.{forward}", module, forward, *inputs, timeout=timeout)
+
+
+def layer_round_trip(student, module: str, forward: str, backward: str, upstream, *inputs, timeout=None):
+    """(out, grads) of the student's forward(*inputs) then backward(upstream, cache)."""
+    return _trusted(student, "layer_round_trip", f"{module}.{forward}/{backward}",
+                    module, forward, backward, upstream, *inputs, timeout=timeout)
+
+
+def call(student, module: str, name: str, *args, timeout=None):
+    """A student call whose dict arguments (params) are also checked for in-place changes."""
+    label = f"{module}.{name}"
+    result, changed = _trusted(student, "call_reporting_changes", label, module, name, *args, timeout=timeout)
+    if changed:
+        raise InputModified(f"{label} changed its argument {changed[0]} in place; work on a copy "
+                            "(new = old - step, not old -= step)")
+    return result
+
+
+def unpack(got, count: int, what: str, names: str):
+    """got as a tuple of `count` values, or a Wrong that says what came back instead."""
+    expect.that(isinstance(got, (tuple, list)) and len(got) == count,
+                f"{what} should return {names}, got {_kind(got)}")
+    return got
+
+
+def _kind(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return type(value).__name__
+
