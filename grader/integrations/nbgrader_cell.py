@@ -1,7 +1,7 @@
 """What the autograder test cells of an nbgrader notebook call, inside the student's kernel.
 
-`check` grades nothing here. It collects the modules of the notebooks in the
-kernel's folder, starts ``python -m grader.integrations.nbgrader_run`` (which
+`check` grades nothing here. It unpacks the notebooks of the kernel's folder
+into modules (grader.submissions, the rules of `grader grade`), starts ``python -m grader.integrations.nbgrader_run`` (which
 runs the suites through our runner, with student code in its own worker
 process) and reports one function's verdicts:
 
@@ -26,6 +26,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from grader import submissions
 from grader.course import load_day
 from grader.integrations.notebooks import MODULE_LINE, modules_from_folder, write_modules
 from grader.integrations.points import function_scores
@@ -43,10 +44,8 @@ def check(day: str, exercise: str, function: str, tests: str = "public"):
         raise ValueError('tests must be "public" or "all"')
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        modules = modules_from_folder(Path.cwd())
         ran_here = _modules_run_in_this_kernel() if tests == "public" else {}
-        modules.update(ran_here)
-        report = _exercise_report(day, exercise, tests, modules)
+        report = _exercise_report(day, exercise, tests, ran_here)
     score = function_scores(load_day(day), report).get((exercise, function))
     if score is None or not score.total:
         raise RuntimeError(f"the grader returned no verdict on {day}/{exercise}.{function}")
@@ -81,12 +80,16 @@ def _modules_run_in_this_kernel() -> dict[str, str]:
     return latest
 
 
-def _exercise_report(day: str, exercise: str, tests: str, modules: dict[str, str]) -> dict:
-    digest = hashlib.sha256(json.dumps(sorted(modules.items())).encode()).hexdigest()
-    key = (day, exercise, tests, digest)
-    if key not in _results:
-        with tempfile.TemporaryDirectory(prefix="grader-nb-") as tmp:
-            folder = write_modules(modules, Path(tmp) / "submission")
+def _exercise_report(day: str, exercise: str, tests: str, ran_here: dict[str, str]) -> dict:
+    """The `check --json` report of one exercise on this folder's notebooks (cached while they do not change)."""
+    with tempfile.TemporaryDirectory(prefix="grader-nb-") as tmp:
+        # The saved notebooks, read by the same rules as `grader grade`; then the cells run in this kernel.
+        folder = submissions.unpack(submissions.Submission("notebook", Path.cwd(), "folder"),
+                                    Path(tmp) / "submission", load_day(day)).folder
+        write_modules(ran_here, folder)
+        sources = sorted((p.name, p.read_text(encoding="utf-8", errors="replace")) for p in folder.glob("*.py"))
+        key = (day, exercise, tests, hashlib.sha256(json.dumps(sources).encode()).hexdigest())
+        if key not in _results:
             argv = [sys.executable, "-I", "-m", "grader.integrations.nbgrader_run",
                     day, exercise, str(folder), "--tests", tests]
             try:
@@ -94,9 +97,9 @@ def _exercise_report(day: str, exercise: str, tests: str, modules: dict[str, str
                                      stdin=subprocess.DEVNULL)
             except subprocess.TimeoutExpired:
                 raise RuntimeError(f"the {exercise} checks took longer than {RUN_TIMEOUT} s") from None
-        if run.returncode != 0:
-            raise RuntimeError(f"the grader could not check {exercise}: {run.stderr.strip()[-1500:]}")
-        _results[key] = json.loads(run.stdout)
+            if run.returncode != 0:
+                raise RuntimeError(f"the grader could not check {exercise}: {run.stderr.strip()[-1500:]}")
+            _results[key] = json.loads(run.stdout)
     return _results[key]
 
 

@@ -1,12 +1,11 @@
-"""Turn notebooks into module folders the worker can import.
+"""Read the modules a folder's notebooks hold, inside a student's kernel.
 
 A code cell belongs to module `losses` when its first line is
-``# module: losses`` or its metadata tags include ``module:losses``; cells of
-one module are joined in notebook order. Everything else in a notebook
-(markdown, scratch cells, our test cells) is ignored.
-
-Written for the integrations before grader/submissions.py existed; it follows
-the same conventions, and `modules_from_notebook` is the one place to switch.
+``# module: losses`` or its metadata tags include ``module:losses`` (the
+convention of grader.submissions, which does the unpacking for grading).
+This lighter reader writes nothing: the nbgrader notebooks use it to import
+one notebook's module from another (house_prices imports backprop) and to
+find the cells a student last ran.
 """
 
 from __future__ import annotations
