@@ -1,0 +1,48 @@
+"""The export and release commands: bad input gets one line and exit 2; the wheel is what it claims."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from grader.integrations.wheel import build_wheel
+from tests.integrations.conftest import grader
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["export", "gradescope", "day13", "--python", "3.12"], "options of github-actions"),
+    (["export", "github-actions", "day13", "--wheels", "{tmp}"], "options of gradescope"),
+    (["export", "gradescope", "day13", "-o", "{tmp}"], "is a folder"),
+    (["export", "gradescope", "day13", "--wheels", "/nonexistent"], "no folder /nonexistent"),
+    (["export", "gradescope", "day13", "--timeout", "0"], "--timeout"),
+    (["export", "github-actions", "day13", "--install", "a\nb"], "one line"),
+    (["export", "nosuch", "day13"], "invalid choice"),
+    (["export", "gradescope", "day99"], "unknown day"),
+    (["release", "day13", "--out", "{tmp}/out", "--repo", "/nonexistent"], "no folder /nonexistent/exercises/day13"),
+    (["release", "day13", "--out", "{tmp}"], "is not empty"),
+    (["release", "day13", "--out", "{tmp}/out", "--site", "{tmp}"], "not a built site"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
+    (tmp_path / "something").write_text("x")  # tmp is a non-empty folder
+    result = grader(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert needle in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_public_wheel_leaves_out_hidden_tests_and_answer_code_and_is_reproducible(tmp_path):
+    public = build_wheel(tmp_path / "a", include_hidden=False)
+    again = build_wheel(tmp_path / "b", include_hidden=False)
+    full = build_wheel(tmp_path / "c", include_hidden=True)
+    assert public.read_bytes() == again.read_bytes()  # same files, same bytes
+    with zipfile.ZipFile(public) as wheel:
+        names = wheel.namelist()
+        record = wheel.read(next(n for n in names if n.endswith("/RECORD"))).decode()
+        entry_points = wheel.read(next(n for n in names if n.endswith("/entry_points.txt"))).decode()
+    with zipfile.ZipFile(full) as wheel:
+        full_names = wheel.namelist()
+    assert "grader/suites/day13/test_losses.py" in names and "grader/data/house_prices.csv" in names
+    assert not [n for n in names if "/hidden/" in n or "/misconceptions/variants" in n]
+    assert "grader/suites/day13/hidden/test_losses.py" in full_names
+    assert all(f"{n}," in record for n in names)  # every file listed, with its hash
+    assert "grader = grader.cli:main" in entry_points
