@@ -119,13 +119,15 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
                 todo.append(task)
         reporter.start(len(found.submissions), reused, len(todo))
         failed: list[str] = []
-        if todo:
-            config = {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
-                      "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None),
-                      "reason": getattr(box, "reason", ""), "parent": os.getpid()}
-            jobs = max(1, min(options.jobs or _cores(), len(todo)))
-            failed = _run_pool(todo, jobs, config, out, reporter)
-        reporter.finish()
+        try:
+            if todo:
+                config = {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
+                          "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None),
+                          "reason": getattr(box, "reason", ""), "parent": os.getpid()}
+                jobs = max(1, min(options.jobs or _cores(), len(todo)))
+                failed = _run_pool(todo, jobs, config, out, reporter)
+        finally:
+            reporter.finish()
         results = _rebuild(day, out, found.submissions)
         facts = gradebook.summary(day, results)
         gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
@@ -255,6 +257,7 @@ class _Slot:
         self.process.start()
         child.close()
         self.task: dict | None = None
+        self.crash = ""  # what a grading process reported before it gave up
 
     def stop(self) -> None:
         try:
@@ -293,6 +296,9 @@ def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Re
                     message = None
                 if message and message[0] == "fatal":
                     raise GraderError(message[1])
+                if message and message[0] == "crashed":
+                    slot.process.join(timeout=10)
+                    slot.crash = message[1]
                 if message and message[0] == "done":
                     _, student, score, max_score, status = message
                     slot.task = None
@@ -304,7 +310,8 @@ def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Re
                     if tries[task["student"]] <= RETRIES:
                         pending.appendleft(task)
                     else:
-                        _write_failure(config, out, task, f"its grading process ended with code {slot.process.exitcode}")
+                        why = slot.crash or f"its grading process ended with code {slot.process.exitcode}"
+                        _write_failure(config, out, task, why)
                         failed.append(task["student"])
                         reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
                     slots[index] = _Slot(context, config)
@@ -383,8 +390,12 @@ def _grading_process(conn, config: dict) -> None:
 
     try:
         suite_session.serve(day, rounds(), finished)
-    except GraderError as exc:
+    except GraderError as exc:  # the suites are broken: no submission can be graded
         conn.send(("fatal", str(exc)))
+    except OSError as exc:  # the output folder is full or gone: stop rather than lose results
+        conn.send(("fatal", f"could not write the results to {out}: {exc.strerror or exc}"))
+    except Exception as exc:  # a grader bug on this submission: report it, let a fresh process go on
+        conn.send(("crashed", f"{type(exc).__name__}: {str(exc)[:300]}"))
 
 
 def _prepare(task: dict, day: Day, out: Path, box, config: dict, current: dict):
