@@ -24,7 +24,7 @@ A misconception says what the wrong code gives, in one of three ways:
   `expected` (the trusted answer of that check), the inputs the suite
   showed, and the arguments of the test's last call of the function
   (bound to `signature` by name). `part` limits it to one checked tensor
-  (a key of a gradient dict, e.g. "b").
+  or a list of them (keys of a gradient dict, e.g. "b" or ["W1", "b1"]).
 - `call`: an expression for what the buggy function returns when called
   with the arguments of each call the test made; it must agree with what
   the student's code returned on every call (`output` picks one value of a
@@ -152,7 +152,7 @@ class Misconception:
     lesson: str  # a docs path and a section anchor: day13/05-losses.md#the-gradient-of-the-mse
     mode: str  # one of MODES
     expression: Expression
-    part: str | None = None
+    part: tuple[str, ...] | None = None  # the checked tensors it applies to (None: every check)
     output: int | None = None
     needs: tuple[str, ...] = ()
 
@@ -303,5 +303,14 @@ def _entry(path: Path, exercise: str, i: int, raw: dict, functions: dict, helper
     return Misconception(
         id=raw["id"], function=raw["function"], exercise=exercise, name=raw["name"].strip(),
         explanation=" ".join(raw["explanation"].split()), lesson=raw["lesson"], mode=mode,
-        expression=expression, part=raw.get("part"), output=raw.get("output"), needs=needs,
+        expression=expression, part=_parts(raw.get("part"), where), output=raw.get("output"), needs=needs,
     )
+
+
+def _parts(raw, where: str) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    parts = (raw,) if isinstance(raw, str) else tuple(raw) if isinstance(raw, list) else ()
+    if not parts or not all(isinstance(p, str) and p for p in parts):
+        raise CatalogueError(f"{where}: part must be a name or a list of names")
+    return parts

@@ -137,6 +137,8 @@ BUGS = [
         "dout = (2 * residual)[:, None]"),
     Bug("two_layer_loss.missing_factor_2", "backprop", "dout = (2 * residual / residual.size)[:, None]",
         "dout = (residual / residual.size)[:, None]"),
+    Bug("two_layer_loss.loss_summed", "backprop", "loss = float(np.mean(residual**2))",
+        "loss = float(np.sum(residual**2))"),
     # house_prices
     Bug("standardize.sample_std", "house_prices", "std = np.std(X, axis=0)", "std = np.std(X, axis=0, ddof=1)"),
     Bug("standardize.whole_array_mean", "house_prices", "mean = np.mean(X, axis=0)", "mean = np.mean(X)"),
