@@ -62,15 +62,19 @@ def is_hidden_suite(relative: str) -> bool:
     return len(parts) >= 4 and parts[1] == "suites" and parts[3] == "hidden"
 
 
-def is_misconception_catalogue(relative: str) -> bool:
-    """grader/suites/<day>/misconceptions/...: its variants.py computes the right answers."""
+def is_answer_code(relative: str) -> bool:
+    """grader/suites/<day>/misconceptions/variants.py: helpers that compute the right answers.
+
+    The catalogue's TOML entries stay: without variants.py it still names
+    most mistakes (grader.misconceptions.catalogue loads without it).
+    """
     parts = relative.split("/")
-    return len(parts) >= 4 and parts[1] == "suites" and parts[3] == "misconceptions"
+    return len(parts) == 5 and parts[1] == "suites" and parts[3] == "misconceptions" and parts[4] == "variants.py"
 
 
 def instructor_only(relative: str) -> bool:
-    """Files a student release leaves out: hidden tests, and code that holds right answers."""
-    return is_hidden_suite(relative) or is_misconception_catalogue(relative)
+    """Files a student release leaves out: hidden tests, and code that computes right answers."""
+    return is_hidden_suite(relative) or is_answer_code(relative)
 
 
 def package_files(*, include_hidden: bool) -> list[tuple[str, Path]]:

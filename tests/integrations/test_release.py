@@ -79,7 +79,7 @@ def test_no_solution_line_is_anywhere_in_the_release(release):
 
 def test_no_hidden_test_is_in_the_release(release):
     files = release_files(release)
-    assert not [name for name in files if "/hidden/" in name or "misconceptions/variants" in name]
+    assert not [name for name in files if "/hidden/" in name or "misconceptions/variants.py" in name]
     hidden_defs = {m.group(1) for path in (DAY.suite_dir / "hidden").glob("test_*.py")
                    for m in re.finditer(r"^def (test_\w+)\(", path.read_text(), re.M)}
     public_defs = {m.group(1) for path in DAY.suite_dir.glob("test_*.py")
@@ -127,3 +127,16 @@ def test_the_released_grader_runs_the_public_tests_only(release, student_venv, t
     where = run([student_venv / "python", "-c", "import grader; print(grader.__file__)"], cwd=work,
                 env=offline_pip_env(work))
     assert str(student_venv.parent) in where.stdout  # the venv's grader, not this checkout's
+
+
+def test_the_released_grader_still_names_mistakes_without_the_answer_code(release, student_venv, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(release, work)
+    losses = work / "exercises" / "day13" / "losses.py"
+    losses.write_text((SOLUTIONS / "losses.py").read_text().replace(
+        "return 2 * (np.asarray(y_pred)", "return (np.asarray(y_pred)"))
+    done = run([student_venv / "grader", "check", "day13", "losses", "--json"], cwd=work, env=offline_pip_env(work))
+    assert done.returncode == 1, done.stderr
+    named = {t["misconception"] for e in json.loads(done.stdout)["exercises"] for t in e["tests"]
+             if t["function"] == "mse_grad" and not t["passed"]}
+    assert named and None not in named  # e.g. "mse_grad.missing_factor_2"
