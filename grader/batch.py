@@ -128,6 +128,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
                 failed = _run_pool(todo, jobs, config, out, reporter)
         finally:
             reporter.finish()
+            shutil.rmtree(work, ignore_errors=True)  # the pool has stopped: no sandbox uses it any more
         results = _rebuild(day, out, found.submissions)
         facts = gradebook.summary(day, results)
         gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
@@ -135,7 +136,6 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             gradebook.summary_plot(facts, out / "summary.png", f"{day.id}: {facts['students']} students")
         except ImportError:
             reporter.warn("matplotlib is not installed: summary.png was not drawn (pip install matplotlib)")
-        shutil.rmtree(work, ignore_errors=True)
         present = {s.student for s in found.submissions}
         absent = sorted(p.stem for p in (out / "results").glob("*.json") if p.stem not in present)
     return Outcome(

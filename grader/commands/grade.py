@@ -131,6 +131,10 @@ def run(args) -> int:
         outcome = grade_class(day, args.submissions, args.out, options, progress)
     except BatchError as exc:
         raise UsageError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("grader: interrupted; the results written so far are kept: run the same command to finish",
+              file=sys.stderr)
+        return 130
     from grader.gradebook import summary_text
 
     print(summary_text(outcome.summary), end="")
