@@ -41,6 +41,7 @@ class _Session:
 
     def pytest_configure(self, config):
         config.grader_session = self  # read by the suites' conftest
+        config.option.tbstyle = "native"  # pytest's long tracebacks cost ~0.1 s per failure; we never show them
 
     def pytest_collection_modifyitems(self, session, config, items):
         for item in items:

@@ -47,7 +47,7 @@ def _reference_fit(X, y, lr, epochs):
         losses.append(float(np.mean(err**2)))
         g = 2 * err / len(y)
         w, b = w - lr * X.T @ g, b - lr * float(np.sum(g))
-    return w, b, np.array(losses)
+    return w, b, np.asarray(losses, dtype=np.float64)
 
 
 @pytest.mark.covers("fit_linear_regression")
@@ -104,7 +104,8 @@ def _adam(theta, g, m, v, t, lr, b1, b2, eps):
     m = b1 * m + (1 - b1) * g
     v = b2 * v + (1 - b2) * g**2
     m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    step = lr * m_hat / (eps + v_hat**0.5)
+    return theta - step, m, v
 
 
 def _judge_trajectory(got, expected, what, theta0, seed, dtype=np.float64):
