@@ -96,68 +96,65 @@ def _outermost(paths: list[Path]) -> list[Path]:
     return kept
 
 
-def _system_binds() -> list[str]:
-    args: list[str] = []
-    for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
-        path = Path("/") / name
-        if path.is_symlink():  # merged /usr: keep the link, not a second copy of its target
-            args += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir():
-            args += ["--ro-bind", str(path), str(path)]
-    return args
-
-
 class _Tree:
-    """Tracks which sandbox paths exist, so parents are created world-readable (bwrap makes them 0700)."""
+    """The sandbox's directory tree as bwrap builds it, argument by argument.
+
+    bwrap creates missing parents with mode 0700, which the dropped uid could not
+    enter, so every parent is made explicitly, world-readable. Inside a bind the
+    host's directories already exist; inside a tmpfs nothing does.
+    """
 
     def __init__(self):
         self.made: set[Path] = {Path("/")}
-        self.mounted: list[Path] = []
+        self.binds: list[Path] = []
 
-    def covered(self, path: Path) -> bool:
-        return any(path == m or m in path.parents for m in self.mounted)
+    def in_bind(self, path: Path) -> bool:
+        return any(path == m or m in path.parents for m in self.binds)
 
-    def parents(self, path: Path) -> list[str]:
+    def _parents(self, path: Path) -> list[str]:
         args: list[str] = []
         for parent in reversed(path.parents):
-            if parent in self.made or self.covered(parent):
-                continue
-            args += ["--perms", "0755", "--dir", str(parent)]
-            self.made.add(parent)
+            if parent not in self.made and not self.in_bind(parent):
+                args += ["--perms", "0755", "--dir", str(parent)]
+                self.made.add(parent)
         return args
 
-    def mount(self, *args_then_path) -> list[str]:
-        *args, path = args_then_path
-        path = Path(path)
-        out = self.parents(path) + [*args, str(path)]
-        self.mounted.append(path)
+    def bind(self, option: str, source: Path, path: Path) -> list[str]:
+        args = self._parents(path) + [option, str(source), str(path)]
+        self.binds.append(path)
+        return args
+
+    def tmpfs(self, path: Path, size: int, perms: str) -> list[str]:
+        args = self._parents(path) + ["--size", str(size), "--perms", perms, "--tmpfs", str(path)]
         self.made.add(path)
-        return out
+        return args
 
 
 def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | None) -> list[str]:
     from grader.course import SUITES_ROOT
 
     tree = _Tree()
-    for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
-        tree.mounted.append(Path("/") / name)
     argv = [
         bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         *([] if uid is not None else ["--unshare-user"]),
         "--die-with-parent", "--new-session", "--hostname", SANDBOX_HOSTNAME,
-        *_system_binds(),
     ]
-    for path in _python_paths():
-        if not tree.covered(path):
-            argv += tree.mount("--ro-bind", str(path), path)
-    suites = Path(os.path.realpath(SUITES_ROOT))
-    for masked in {SUITES_ROOT, suites}:
-        if tree.covered(masked):  # the hidden tests are the instructor's, not the student's
-            argv += ["--tmpfs", str(masked)]
+    for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():  # merged /usr: keep the link, not a second copy of its target
+            argv += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            argv += tree.bind("--ro-bind", path, path)
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    argv += tree.mount("--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", Path("/tmp"))
-    argv += tree.mount("--ro-bind", str(original), Path(HANDED_IN))
-    argv += tree.mount("--size", str(SCRATCH_BYTES), "--perms", "0777", "--tmpfs", Path(SUBMISSION))
+    argv += tree.tmpfs(Path("/tmp"), TMP_BYTES, "1777")  # before the binds: a venv may live in /tmp
+    for path in _python_paths():
+        if not tree.in_bind(path):
+            argv += tree.bind("--ro-bind", path, path)
+    for masked in {SUITES_ROOT, Path(os.path.realpath(SUITES_ROOT))}:
+        if tree.in_bind(masked):  # the hidden tests are the instructor's, not the student's
+            argv += ["--tmpfs", str(masked)]
+    argv += tree.bind("--ro-bind", original, Path(HANDED_IN))
+    argv += tree.tmpfs(Path(SUBMISSION), SCRATCH_BYTES, "0777")
     argv += ["--chdir", SUBMISSION, "--"]
     if uid is not None:  # root: become nobody-in-particular before any student code can fork
         setpriv = shutil.which("setpriv") or "setpriv"
