@@ -7,9 +7,12 @@ are written plainly, in float64, whatever dtype the student was given.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from grader import expect
+from grader.data import load_house_prices
 from grader.student import InputModified, TimedOut, WorkerDied
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
@@ -34,6 +37,20 @@ def predict(params: dict, X) -> np.ndarray:
 
 def mse_loss(params: dict, X, y) -> float:
     return float(np.mean((predict(params, X) - as64(y)) ** 2))
+
+
+def house_split(split_seed: int, test_rows: int) -> SimpleNamespace:
+    """The real house data split into train and test rows, standardized with the training rows'
+    mean and std (ddof=0): X_train, y_train, X_test, y_test. Loaded by the grader, never the student."""
+    X, y, _ = load_house_prices()
+    order = np.random.default_rng(split_seed).permutation(len(y))
+    test, train = order[:test_rows], order[test_rows:]
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    y_mean, y_std = y[train].mean(), y[train].std()
+    return SimpleNamespace(
+        X_train=(X[train] - mean) / std, y_train=(y[train] - y_mean) / y_std,
+        X_test=(X[test] - mean) / std, y_test=(y[test] - y_mean) / y_std,
+    )
 
 
 def r_squared(y, y_pred) -> float:
