@@ -41,12 +41,13 @@ def diagnose(catalogue: Catalogue, function: str, recorder: Recorder | None, *,
     calls = [c for c in recorder.calls if c.function == function]
     call_names = _call_names(info, calls, [c for c in recorder.calls if c.function == f"{function}()"])
     comparisons = [c for c in recorder.comparisons if include_passed or not c.passed]
+    right_results: dict[int, object] = {}  # each call's right result, computed once for all entries
     for entry in entries:
         if entry.mode == "answer":
             if any(_answer_matches(catalogue, entry, comp, call_names) for comp in comparisons):
                 return entry
         elif entry.mode == "call":
-            if _calls_match(catalogue, entry, info, calls):
+            if _calls_match(catalogue, entry, info, calls, right_results):
                 return entry
         elif any(_condition_holds(catalogue, entry, info, call) for call in calls):
             return entry
@@ -70,12 +71,13 @@ def _answer_matches(catalogue: Catalogue, entry: Misconception, comp: Comparison
     return close(comp.got, variant, tol) and not close(expected, variant, GUARD * tol)
 
 
-def _calls_match(catalogue: Catalogue, entry: Misconception, info: FunctionInfo, calls: list[Call]) -> bool:
+def _calls_match(catalogue: Catalogue, entry: Misconception, info: FunctionInfo, calls: list[Call],
+                 right_results: dict) -> bool:
     """The buggy result agrees with every recorded call, and differs from the right one on at least one."""
     if not calls:
         return False
     differs_somewhere = info.reference is None
-    for call in calls:
+    for number, call in enumerate(calls):
         if call.raised is not None:
             return False
         names = info.signature.bind(plain(call.args), plain(call.kwargs))
@@ -87,7 +89,9 @@ def _calls_match(catalogue: Catalogue, entry: Misconception, info: FunctionInfo,
         if not close(got, variant, tol):
             return False
         if not differs_somewhere:
-            right = _reference(catalogue, info, names)
+            if number not in right_results:
+                right_results[number] = _reference(catalogue, info, names)
+            right = right_results[number]
             differs_somewhere = right is _FAILED or not close(_outputs(call, right, entry.output)[1], variant,
                                                              GUARD * tol)
     return differs_somewhere
