@@ -93,7 +93,10 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         work.mkdir()
         for folder in (out / "results", out / "feedback", out):
             gradebook.remove_leftovers(folder)
-        found = submissions.discover(source)
+        try:
+            found = submissions.discover(source)
+        except OSError as exc:
+            raise BatchError(f"cannot read {source}: {exc.strerror or exc}") from None
         for line in found.ignored:
             reporter.info(f"ignored {line}")
         if not found.submissions:
@@ -223,8 +226,12 @@ def student_seed(seed: int | None, student: str) -> int:
 
 
 def _task(sub: submissions.Submission, options: Options) -> dict:
+    try:
+        fingerprint = submissions.fingerprint(sub)
+    except OSError as exc:  # unpacking will say so in the student's feedback
+        fingerprint = f"unreadable: {exc}"
     return {"student": sub.student, "path": str(sub.path), "kind": sub.kind, "notes": list(sub.notes),
-            "fingerprint": submissions.fingerprint(sub), "seed": student_seed(options.seed, sub.student)}
+            "fingerprint": fingerprint, "seed": student_seed(options.seed, sub.student)}
 
 
 def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[str, DayResult]:

@@ -18,7 +18,7 @@ from .classroom import (
 )
 
 MODULES = ("slopes", "losses")
-ARGS = ("--exercises", ",".join(MODULES), "--seed", "11", "--timeout", "1.5", "--jobs", "2", "--require-sandbox")
+ARGS = ("--exercises", ",".join(MODULES), "--seed", "11", "--timeout", "3", "--jobs", "2", "--require-sandbox")
 
 
 def small_class(root):
