@@ -33,6 +33,11 @@ HISTOGRAM_BINS = 10
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that `path` is always either the old file or the whole new one."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return  # rebuilding 300 unchanged feedback files should not cost 300 disk syncs
+    except (OSError, UnicodeDecodeError):
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
