@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import multiprocessing
 import os
 import shutil

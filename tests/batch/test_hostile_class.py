@@ -8,7 +8,6 @@ The run uses the real bubblewrap sandbox (--require-sandbox: no sandbox, no pass
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
