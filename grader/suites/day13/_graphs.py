@@ -33,76 +33,73 @@ def number(operand) -> float:
     return float(NUMBER_KINDS[kind](x))
 
 
-def _value(data: list, operand) -> float:
-    return data[operand] if isinstance(operand, int) else number(operand)
+# Each operation's value from its operands a, b (b is None for one-operand operations) ...
+FORWARD = {
+    "neg": lambda a, b: -a,
+    "tanh": lambda a, b: math.tanh(a),
+    "exp": lambda a, b: math.exp(a),
+    "relu": lambda a, b: max(a, 0.0),
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+}
+# ... and its local slopes (d out / d a, d out / d b), given a, b and out.
+SLOPES = {
+    "neg": lambda a, b, out: (-1.0, 0.0),
+    "tanh": lambda a, b, out: (1.0 - out * out, 0.0),
+    "exp": lambda a, b, out: (out, 0.0),
+    "relu": lambda a, b, out: (1.0 if a > 0 else 0.0, 0.0),  # relu'(0) = 0
+    "add": lambda a, b, out: (1.0, 1.0),
+    "sub": lambda a, b, out: (1.0, -1.0),
+    "mul": lambda a, b, out: (b, a),
+    "div": lambda a, b, out: (1.0 / b, -a / (b * b)),
+    "pow": lambda a, b, out: (b * a ** (b - 1), 0.0),  # the exponent is a constant
+}
+
+
+def _operand(data: list, operand):
+    """(value, node number or None) of an operand."""
+    if operand is None:
+        return None, None
+    if isinstance(operand, int):
+        return data[operand], operand
+    return number(operand), None
 
 
 def forward(step, data: list) -> float:
-    op = step[0]
-    if op == "value":
+    """The value of one step, given the values of the nodes before it."""
+    if step[0] == "value":
         return float(step[1])
-    a = _value(data, step[1])
-    if op == "neg":
-        return -a
-    if op == "tanh":
-        return math.tanh(a)
-    if op == "exp":
-        return math.exp(a)
-    if op == "relu":
-        return max(a, 0.0)
-    b = _value(data, step[2])
-    if op == "add":
-        return a + b
-    if op == "sub":
-        return a - b
-    if op == "mul":
-        return a * b
-    if op == "div":
-        return a / b
-    return a**b
-
-
-def _local_slopes(step, data: list, out: float) -> list[tuple[object, float]]:
-    """(operand, d out / d operand) for each operand of a step (slopes of constants are never used)."""
-    op = step[0]
-    if op == "value":
-        return []
-    a_ref = step[1]
-    a = _value(data, a_ref)
-    if op == "neg":
-        return [(a_ref, -1.0)]
-    if op == "tanh":
-        return [(a_ref, 1.0 - out * out)]
-    if op == "exp":
-        return [(a_ref, out)]
-    if op == "relu":
-        return [(a_ref, 1.0 if a > 0 else 0.0)]  # relu'(0) = 0
-    b_ref = step[2]
-    b = _value(data, b_ref)
-    if op == "add":
-        return [(a_ref, 1.0), (b_ref, 1.0)]
-    if op == "sub":
-        return [(a_ref, 1.0), (b_ref, -1.0)]
-    if op == "mul":
-        return [(a_ref, b), (b_ref, a)]
-    if op == "div":
-        return [(a_ref, 1.0 / b), (b_ref, -a / (b * b))]
-    return [(a_ref, b * a ** (b - 1))]  # pow: the exponent is a constant
+    return FORWARD[step[0]](_operand(data, step[1])[0], _operand(data, step[2] if len(step) > 2 else None)[0])
 
 
 def evaluate(program: list, root: int | None) -> tuple[list[float], list[float]]:
     """(data, grads) of every node after n{root}.backward() (grads all 0 when root is None)."""
-    program = expand(program)
     data: list[float] = []
-    for step in program:
-        data.append(forward(step, data))
-    grads = [0.0] * len(program)
+    edges: list = []  # per node: (op, a, b, node of a, node of b)
+    for step in expand(program):
+        if step[0] == "value":
+            data.append(float(step[1]))
+            edges.append(None)
+            continue
+        a, a_node = _operand(data, step[1])
+        b, b_node = _operand(data, step[2] if len(step) > 2 else None)
+        data.append(FORWARD[step[0]](a, b))
+        edges.append((step[0], a, b, a_node, b_node))
+    grads = [0.0] * len(data)
     if root is not None:
         grads[root] = 1.0
-        for i in range(root, -1, -1):
-            for operand, slope in _local_slopes(program[i], data, data[i]):
-                if isinstance(operand, int):
-                    grads[operand] += slope * grads[i]
+        for i in range(root, -1, -1):  # creation order reversed is a topological order
+            if edges[i] is None or grads[i] == 0.0:
+                continue
+            op, a, b, a_node, b_node = edges[i]
+            slope_a, slope_b = SLOPES[op](a, b, data[i])
+            if a_node is not None:
+                grads[a_node] += slope_a * grads[i]
+            if b_node is not None:
+                grads[b_node] += slope_b * grads[i]
     return data, grads
 
 
@@ -115,7 +112,7 @@ def num(x, kind: str = "float") -> list:
 
 def leaf(rng, low=0.4, high=1.8) -> float:
     """A leaf value away from 0 and 1 (where x**k and k*x**(k-1) could agree), either sign."""
-    return round(float(rng.uniform(low, high) * rng.choice([-1.0, 1.0])), 6)
+    return round(float(rng.uniform(low, high)) * (1.0 if rng.random() < 0.5 else -1.0), 6)
 
 
 CONSTANTS = [num(2, "int"), num(3, "int"), num(-1, "int"), num(0.5), num(1.5), num(-2.5), num(0.75)]
@@ -129,12 +126,12 @@ WEIGHTS = np.array([2.0, 2.0, 2.0, 1.5, 1.5, 0.7, 1.0, 0.7, 0.8])
 def _allowed(step, data: list) -> bool:
     """Keep every formula smooth and every value moderate, so only wrong code can miss."""
     op = step[0]
-    a = _value(data, step[1])
+    a = _operand(data, step[1])[0]
     if op == "relu" and abs(a) < 1e-3:
         return False
     if op == "exp" and abs(a) > 2.5:
         return False
-    if op == "div" and abs(_value(data, step[2])) < 0.4:
+    if op == "div" and abs(_operand(data, step[2])[0]) < 0.4:
         return False
     if op == "pow":
         k = number(step[2])
@@ -168,18 +165,22 @@ def _random_step(rng, data: list) -> list:
 def random_program(rng, leaves: int = 3, operations: int = 12) -> tuple[list, int]:
     """(program, root): random operations over shared nodes, ending in one root that uses every node.
 
-    It opens with a diamond on n0 (n0 feeds a product and the sum after it)
-    and joins every node nobody used into the root, so each node reaches it.
+    It opens with shapes the classic bugs cannot pass: p = n0 * n1 feeds
+    tanh(p) * n2 + p (a diamond with paths of different lengths, which an
+    order that is not topological gets wrong) and s + s (a node used twice by
+    one operation, which = instead of += gets wrong). Then every node nobody
+    used is joined into the root, so each node reaches it.
     """
-    program = [["value", leaf(rng)] for _ in range(leaves)]
-    program += [["mul", 0, 1], ["add", leaves, 0]]
+    n = leaves  # at least 3: the opening uses n0, n1 and n2
+    program = [["value", leaf(rng)] for _ in range(n)]
+    program += [["mul", 0, 1], ["tanh", n], ["mul", n + 1, 2], ["add", n + 2, n], ["add", n + 3, n + 3]]
     data = evaluate(program, None)[0]
-    while len(program) < leaves + 2 + operations:
+    while len(program) < n + 5 + operations:
         step = _random_step(rng, data)
         if _allowed(step, data):
             program.append(step)
             data.append(forward(step, data))
-    used = {ref for step in program[leaves:] for ref in step[1:] if isinstance(ref, int)}
+    used = {ref for step in program[n:] for ref in step[1:] if isinstance(ref, int)}
     unused = [i for i in range(len(program)) if i not in used]
     root = unused[0]
     for other in unused[1:]:

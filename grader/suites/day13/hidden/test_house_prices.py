@@ -1,14 +1,10 @@
-"""house_prices.py, hidden cases: the real data's columns, larger batches, other training settings."""
+"""house_prices.py, hidden cases: the real data's columns, larger batches, a tiny training run."""
 
 import numpy as np
 import pytest
 
-from grader import expect
 from grader.data import load_house_prices
-from grader.suites.day13 import _nets
 from grader.suites.day13.test_house_prices import (
-    R2_THRESHOLD,
-    TEST_ROWS,
     columns,
     feature_sensitivity_case,
     houses,  # noqa: F401  (a fixture)
@@ -49,10 +45,5 @@ def test_feature_sensitivity_eleven_features(student, rng, seed, dtype):
 
 
 @pytest.mark.covers("train_house_price_model")
-def test_training_with_other_settings_predicts_held_out_houses(student, houses, rng, seed):  # noqa: F811
-    # The reference with these settings: held-out R^2 0.538 at worst (median 0.610) over seeds 0..999.
-    params, _, what = train(student, houses, epochs=300, seed=int(rng.integers(1000)), hidden=8, lr=0.1)
-    r2 = _nets.r_squared(houses.y_test, _nets.predict(params, houses.X_test))
-    expect.that(r2 >= R2_THRESHOLD,
-                f"{what}: the returned params explain R^2 = {r2:.3f} of the price variance on {TEST_ROWS} "
-                f"held-out houses; at least {R2_THRESHOLD} is expected (seed {seed})")
+def test_training_for_one_epoch_with_three_units(student, houses, rng):  # noqa: F811
+    train(student, houses, epochs=1, seed=int(rng.integers(1000)), hidden=3, lr=0.1)  # checks every shape
