@@ -62,9 +62,9 @@ SHARED = {
 
 
 def chain_program(rng, operations=10_000):
-    """x, then +c, *2, -2c, *0.5 repeated: values stay put and every local slope is 2, 1/2 or 1."""
+    """x, then +c, *2, +(-2c), *0.5 repeated: values stay put and every local slope is 2, 1/2 or 1."""
     c = leaf(rng)
-    pattern = [["add", num(c)], ["mul", num(2, "int")], ["sub", num(2 * c)], ["mul", num(0.5)]]
+    pattern = [["add", num(c)], ["mul", num(2, "int")], ["add", num(-2 * c)], ["mul", num(0.5)]]
     return [["value", leaf(rng)], ["repeat", 0, pattern, operations]], operations
 
 
