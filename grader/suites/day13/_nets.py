@@ -7,6 +7,7 @@ are written plainly, in float64, whatever dtype the student was given.
 
 from __future__ import annotations
 
+import weakref
 from types import SimpleNamespace
 
 import numpy as np
@@ -79,29 +80,45 @@ def as_dtype(params: dict, dtype) -> dict:
 # --------------------------------------------------------------------------- calling student code
 
 
-def _trusted(student, driver: str, label: str, *args, timeout=None):
-    """Run a driver; time-outs and crashes are reported under the student's function name."""
+# Student code that hung once, per worker: not run again in the same grading run (like
+# StudentProcess.call does for direct calls), so one endless loop costs one timeout, not one per test.
+_hung: "weakref.WeakKeyDictionary[object, dict[str, str]]" = weakref.WeakKeyDictionary()
+
+
+def run_driver(student, driver: str, label: str, *args, timeout=None):
+    """Run a grader driver on student code; time-outs and crashes are reported under `label`.
+
+    A call at the default timeout that times out marks `label` as hung for this
+    worker; calls given their own (longer) timeout never do, so a slow answer
+    to one big test does not cost the small ones.
+    """
+    hung = _hung.setdefault(student, {})
+    if label in hung:
+        raise TimedOut(hung[label])
     try:
         return student.trusted(f"grader.drivers:{driver}", *args, timeout=timeout)
     except (TimedOut, WorkerDied) as exc:
-        raise type(exc)(str(exc).replace(driver, label)) from None
+        message = str(exc).replace(driver, label)
+        if isinstance(exc, TimedOut) and timeout is None:
+            hung[label] = f"{label} was not run again: it timed out in an earlier test ({message})"
+        raise type(exc)(message) from None
 
 
 def layer_output(student, module: str, forward: str, *inputs, timeout=None):
     """out of the student's forward(*inputs) (its cache stays in the worker)."""
-    return _trusted(student, "layer_forward", f"{module}.{forward}", module, forward, *inputs, timeout=timeout)
+    return run_driver(student, "layer_forward", f"{module}.{forward}", module, forward, *inputs, timeout=timeout)
 
 
 def layer_round_trip(student, module: str, forward: str, backward: str, upstream, *inputs, timeout=None):
     """(out, grads) of the student's forward(*inputs) then backward(upstream, cache)."""
-    return _trusted(student, "layer_round_trip", f"{module}.{forward}/{backward}",
-                    module, forward, backward, upstream, *inputs, timeout=timeout)
+    return run_driver(student, "layer_round_trip", f"{module}.{forward}/{backward}",
+                      module, forward, backward, upstream, *inputs, timeout=timeout)
 
 
 def call(student, module: str, name: str, *args, timeout=None):
     """A student call whose dict arguments (params) are also checked for in-place changes."""
     label = f"{module}.{name}"
-    result, changed = _trusted(student, "call_reporting_changes", label, module, name, *args, timeout=timeout)
+    result, changed = run_driver(student, "call_reporting_changes", label, module, name, *args, timeout=timeout)
     if changed:
         raise InputModified(f"{label} changed its argument {changed[0]} in place; work on a copy "
                             "(new = old - step, not old -= step)")
