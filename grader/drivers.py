@@ -147,8 +147,8 @@ def call_reporting_changes(module: str, name: str, *args):
 # side (2 - n1 exercises __rsub__). A pow's exponent is always a constant.
 # Deep graphs travel in short form: ["repeat", a, pattern, count] stands for
 # `count` steps, each applying the next entry of pattern (cycling) to the node
-# before it, starting from n{a}; an entry is [op] or [op, constant] (constant
-# on the right) or [op, constant, "left"] (constant on the left).
+# before it, starting from n{a}; an entry is [op] or [op, b] (b, a node number
+# or a constant, on the right) or [op, b, "left"] (b on the left).
 
 NUMBER_KINDS = {
     "int": int,

@@ -62,10 +62,12 @@ SHARED = {
 
 
 def chain_program(rng, operations=10_000):
-    """x, then +c, *2, +(-2c), *0.5 repeated: values stay put and every local slope is 2, 1/2 or 1."""
+    """x, then + c, * 2, + (-2c), * 0.5 repeated, each with a Value made once (n1..n4 are used
+    2,500 times each): values stay put, every local slope along the chain is 2, 1/2 or 1."""
     c = leaf(rng)
-    pattern = [["add", num(c)], ["mul", num(2, "int")], ["add", num(-2 * c)], ["mul", num(0.5)]]
-    return [["value", leaf(rng)], ["repeat", 0, pattern, operations]], operations
+    program = [["value", leaf(rng)], ["value", c], ["value", 2.0], ["value", -2 * c], ["value", 0.5]]
+    pattern = [["add", 1], ["mul", 2], ["add", 3], ["mul", 4]]
+    return program + [["repeat", 0, pattern, operations]], 4 + operations
 
 
 def spread(count: int, every: int = 499) -> list:
