@@ -19,8 +19,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.suites.day13 import _nets  # noqa: E402
-from grader.suites.day13.test_house_prices import (  # noqa: E402
+from grader.suites.day13 import _nets
+from grader.suites.day13.test_house_prices import (
     EPOCHS,
     HIDDEN,
     LOSS_DROP,

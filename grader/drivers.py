@@ -18,7 +18,14 @@ import inspect
 import numpy as np
 
 from grader.codec import CodecError, to_wire
-from grader.worker import CallError, _describe, _student_attr, _student_module, _student_traceback, call_student
+from grader.worker import (
+    CallError,
+    _describe,
+    _student_attr,
+    _student_module,
+    _student_traceback,
+    call_student,
+)
 
 
 def import_module(name: str) -> None:
@@ -231,7 +238,7 @@ def _make(Value, nodes: list, step):
 def _build_step(Value, nodes: list, i: int, step):
     try:
         node = _make(Value, nodes, step)
-    except BaseException as exc:  # student code failed: say on which line of the program
+    except BaseException as exc:  # noqa: BLE001  student code failed (even sys.exit): say on which line
         raise _failure(exc, f"autodiff.Value (computing {step_text(i, step)})") from None
     if not isinstance(node, Value):
         raise _contract("autodiff.Value", f"{step_text(i, step)} gave a {type(node).__name__}, not a Value")
@@ -270,7 +277,7 @@ def run_program(program: list, root: int | None, report: list | None = None):
     if root is not None:
         try:
             nodes[root].backward()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001  student code, even sys.exit()
             raise _failure(exc, f"autodiff.Value.backward (n{root}.backward())") from None
     chosen = range(len(nodes)) if report is None else report
     data = [_number(f"autodiff.Value (n{i}.data)", nodes[i], "data") for i in chosen]

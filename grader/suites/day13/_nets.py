@@ -82,7 +82,7 @@ def as_dtype(params: dict, dtype) -> dict:
 
 # Student code that hung once, per worker: not run again in the same grading run (like
 # StudentProcess.call does for direct calls), so one endless loop costs one timeout, not one per test.
-_hung: "weakref.WeakKeyDictionary[object, dict[str, str]]" = weakref.WeakKeyDictionary()
+_hung: weakref.WeakKeyDictionary[object, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def run_driver(student, driver: str, label: str, *args, timeout=None):

@@ -2,7 +2,6 @@
 in-place updates of the model's own arrays, predictions through the backprop layers, row-by-row Jacobians."""
 
 import numpy as np
-
 from backprop import dense_forward, tanh_forward, two_layer_loss
 
 

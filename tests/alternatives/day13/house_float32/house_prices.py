@@ -1,7 +1,6 @@
 """house_prices that trains in float32 (half the memory), He-normal init, and vectorised formulas of its own."""
 
 import numpy as np
-
 from backprop import two_layer_loss
 
 
