@@ -8,7 +8,9 @@ fixture that grader/suites/conftest.py takes from this plugin.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import json
 import os
 import secrets
 from pathlib import Path
@@ -119,20 +121,41 @@ def run_day(
     timeout: float | None = None,
     cwd: Path | None = None,
     audit: bool = False,
+    parallel: bool = False,
 ) -> DayResult:
     """Grade one submission folder on a day (or some of its exercises).
 
     audit=True also looks for catalogued misconceptions in passing tests
     (TestResult.misconception is then set even on a pass): the catalogue's
     own tests use it to prove correct code is never given a mistake's name.
+    parallel=True splits the exercises between this process and a forked
+    one, each with its own worker, so a student's check uses both cores.
     """
-    import pytest
-
     chosen = [day.exercise(e) for e in exercises] if exercises else list(day.exercises)
     seed = new_seed() if seed is None else seed
-    files = [str(f) for ex in chosen for f in day.suite_files(ex.id, include_hidden=include_hidden)]
-    kwargs = {"launcher": launcher, "cwd": cwd} | ({"timeout": timeout} if timeout else {})
-    student = recording.RecordingStudent(submission, **kwargs)
+    options = {"launcher": launcher, "cwd": cwd} | ({"timeout": timeout} if timeout else {})
+
+    def suites(group) -> list[str]:
+        return [str(f) for ex in group for f in day.suite_files(ex.id, include_hidden=include_hidden)]
+
+    run = functools.partial(_run_suites, day, submission, seed, include_hidden, audit, options)
+    if parallel and len(chosen) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+        outcome = _run_split(run, suites(chosen[0::2]), suites(chosen[1::2]))
+    else:
+        outcome = run(suites(chosen))
+    records, notes, errors = outcome
+    if errors:
+        raise GraderError(f"the {day.id} suites could not run:\n" + "\n".join(errors))
+    result = _score(day, chosen, [tuple(r) for r in records], seed)
+    result.notes.extend(notes)
+    return result
+
+
+def _run_suites(day: Day, submission, seed, include_hidden, audit, options, files: list[str]):
+    """Run pytest on some suite files in this process: (records, notes, errors)."""
+    import pytest
+
+    student = recording.RecordingStudent(submission, **options)
     student.start()  # the worker imports NumPy while pytest collects
     session = _Session(day, student, seed, include_hidden, audit)
     args = [
@@ -151,12 +174,36 @@ def run_day(
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
-    if session.errors or code not in (0, 1):
-        detail = "\n".join(session.errors) or err.getvalue()[-2000:] or f"pytest exit code {code}"
-        raise GraderError(f"the {day.id} suites could not run:\n{detail}")
-    result = _score(day, chosen, session.records, seed)
-    result.notes.extend(session.notes)
-    return result
+    errors = list(session.errors)
+    if code not in (0, 1) and not errors:
+        errors.append(err.getvalue()[-2000:] or f"pytest exit code {code}")
+    return session.records, session.notes, errors
+
+
+def _run_split(run, mine: list[str], theirs: list[str]):
+    """Run `theirs` in a forked copy of this process while this one runs `mine`."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: grade, report as JSON, and leave without running any exit handler
+        os.close(read_end)
+        status = 1
+        try:
+            payload = json.dumps(run(theirs)).encode()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    records, notes, errors = run(mine)
+    with os.fdopen(read_end, "rb") as child_output:
+        payload = child_output.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not payload:
+        other = run(theirs)  # the forked half failed: grade it here instead, slower but whole
+    else:
+        other = json.loads(payload)
+    return records + [tuple(r) for r in other[0]], notes + other[1], errors + other[2]
 
 
 def _score(day: Day, chosen, records, seed: int) -> DayResult:

@@ -36,7 +36,7 @@ def run(args) -> int:
         raise UsageError("--seed takes a whole number from 0 up")
     if args.timeout is not None and not 0 < args.timeout <= 3600:
         raise UsageError("--timeout takes seconds between 0 and 3600")
-    result = run_day(day, folder, args.exercises or None, seed=args.seed, timeout=args.timeout)
+    result = run_day(day, folder, args.exercises or None, seed=args.seed, timeout=args.timeout, parallel=True)
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -14,13 +14,13 @@ def _grader_session(request):
     return session
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # session scope: built once, not once per test
 def student(_grader_session):
     """The submission, called in its own process: student.losses.mse_grad(...)."""
     return _grader_session.student
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed(_grader_session):
     return _grader_session.seed
 
