@@ -1,1 +1,28 @@
-"""One module per `grader` subcommand: register(subparsers) and run(args)."""
+"""One module per `grader` subcommand: register(subparsers) and run(args).
+
+The student-facing commands (check, list, watch, hint) share the options
+and checks below, so they accept and reject the same things.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def add_student_options(parser) -> None:
+    parser.add_argument("--path", type=Path, help="folder with your files (default: exercises/DAY)")
+    parser.add_argument("--timeout", type=float, help="seconds each call of your code may take (default 10)")
+
+
+def student_folder(args, day) -> Path:
+    """The folder to check, after validating --path and --timeout (UsageError otherwise)."""
+    from grader.cli import UsageError
+
+    folder = args.path or Path("exercises") / day.id
+    if not folder.is_dir():
+        hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
+        raise UsageError(f"no folder {folder}{hint}")
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and not 0 < timeout <= 3600:
+        raise UsageError("--timeout takes seconds between 0 and 3600")
+    return folder

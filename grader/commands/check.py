@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+
+from grader.commands import add_student_options, student_folder
 
 
 def register(sub):
@@ -15,10 +16,9 @@ def register(sub):
     )
     p.add_argument("day", help="the day to check, e.g. day13")
     p.add_argument("exercises", nargs="*", metavar="EXERCISE", help="only these exercises (default: all)")
-    p.add_argument("--path", type=Path, help="folder with your files (default: exercises/DAY)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     p.add_argument("--seed", type=int, help="reuse the random inputs of an earlier run")
-    p.add_argument("--timeout", type=float, help="seconds each call of your code may take (default 10)")
+    add_student_options(p)
     return p
 
 
@@ -28,14 +28,9 @@ def run(args) -> int:
     from grader.runner import run_day
 
     day = load_day(args.day)
-    folder = args.path or Path("exercises") / day.id
-    if not folder.is_dir():
-        hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
-        raise UsageError(f"no folder {folder}{hint}")
+    folder = student_folder(args, day)
     if args.seed is not None and not 0 <= args.seed < 2**63:
         raise UsageError("--seed takes a whole number from 0 up")
-    if args.timeout is not None and not 0 < args.timeout <= 3600:
-        raise UsageError("--timeout takes seconds between 0 and 3600")
     result = run_day(day, folder, args.exercises or None, seed=args.seed, timeout=args.timeout, parallel=True)
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2)

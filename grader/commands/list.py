@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+
+from grader.commands import add_student_options, student_folder
 
 
 def register(sub):
@@ -16,26 +17,19 @@ def register(sub):
         "out of the total, and whether it passes, is not started, or which test fails first.",
     )
     p.add_argument("day", help="the day, e.g. day13")
-    p.add_argument("--path", type=Path, help="folder with your files (default: exercises/DAY)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    p.add_argument("--timeout", type=float, help="seconds each call of your code may take (default 10)")
+    add_student_options(p)
     return p
 
 
 def run(args) -> int:
-    from grader.cli import UsageError
     from grader.course import load_day
     from grader.progress import points, status
     from grader.runner import run_day
 
     day = load_day(args.day)
-    folder = args.path or Path("exercises") / day.id
-    if not folder.is_dir():
-        hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
-        raise UsageError(f"no folder {folder}{hint}")
-    if args.timeout is not None and not 0 < args.timeout <= 3600:
-        raise UsageError("--timeout takes seconds between 0 and 3600")
-    result = run_day(day, folder, timeout=args.timeout)
+    folder = student_folder(args, day)
+    result = run_day(day, folder, timeout=args.timeout, parallel=True)
     rows = [status(ex) for ex in result.exercises]
     if args.json:
         json.dump({"day": day.id, "score": result.score, "max_score": result.max_score,

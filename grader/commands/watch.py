@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+
+from grader.commands import add_student_options, student_folder
 
 
 def register(sub):
@@ -14,11 +15,10 @@ def register(sub):
         "exercise and show its first failing test (or that it passes). Ctrl-C stops.",
     )
     p.add_argument("day", help="the day, e.g. day13")
-    p.add_argument("--path", type=Path, help="folder with your files (default: exercises/DAY)")
     p.add_argument("--quiet-ms", type=int, default=200, metavar="MS",
                    help="wait until no file has changed for MS milliseconds before checking, so one "
                         "save that an editor writes in several steps is checked once (default 200)")
-    p.add_argument("--timeout", type=float, help="seconds each call of your code may take (default 10)")
+    add_student_options(p)
     return p
 
 
@@ -29,14 +29,9 @@ def run(args) -> int:
     from grader.watching import watch
 
     day = load_day(args.day)
-    folder = args.path or Path("exercises") / day.id
-    if not folder.is_dir():
-        hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
-        raise UsageError(f"no folder {folder}{hint}")
+    folder = student_folder(args, day)
     if not 10 <= args.quiet_ms <= 10_000:
         raise UsageError("--quiet-ms takes milliseconds between 10 and 10000")
-    if args.timeout is not None and not 0 < args.timeout <= 3600:
-        raise UsageError("--timeout takes seconds between 0 and 3600")
     try:
         watch(day, folder, quiet_ms=args.quiet_ms, out=sys.stdout,
               check=lambda exercise_id: run_day(day, folder, [exercise_id], timeout=args.timeout))
