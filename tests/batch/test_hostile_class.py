@@ -22,7 +22,17 @@ FULL = 10.0  # each of the three graded modules is worth 10 points
 SLEEP_MARK = "1234.5678"  # the fork bomb's children sleep this long: easy to find in /proc
 
 
+def _python_in_tmp() -> list[str]:
+    """Top-level /tmp names the sandbox shows read-only because the Python install lives there."""
+    from pathlib import Path
+
+    from grader.sandbox import _python_paths
+
+    return sorted({p.relative_to("/tmp").parts[0] for p in _python_paths() if Path("/tmp") in p.parents})
+
+
 def build_class(base):
+    python_in_tmp = _python_in_tmp()
     subs, out, canary = base / "submissions", base / "graded", base / "canary.txt"
     canary.write_text("nobody may change this file\n")
     paths = {"subs": subs, "out": out, "canary": canary, "solutions": SOLUTIONS,
@@ -165,8 +175,17 @@ if stolen:
         names = [name for _, name in socket.if_nameindex()]
         if names != ["lo"]:
             FOUND.append(f"network interfaces {{names}}")
-        if os.listdir("/tmp"):
-            FOUND.append(f"/tmp not private: {{os.listdir('/tmp')[:5]}}")
+        # /tmp is the sandbox's own tmpfs; where the Python installation itself lives
+        # under the host's /tmp (a venv in /tmp), its read-only bind shows there too.
+        for name in os.listdir("/tmp"):
+            if name not in {python_in_tmp!r}:
+                FOUND.append(f"/tmp not private: {{name}}")
+                continue
+            try:
+                open(os.path.join("/tmp", name, "spy-was-here"), "w").close()
+                FOUND.append(f"/tmp/{{name}} writable")
+            except OSError:
+                pass
         try:
             open("/usr/spy-was-here", "w").close()
             os.remove("/usr/spy-was-here")
