@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 from grader.course import Day
 from grader.results import DayResult, ExerciseResult, TestResult
-from grader.runner import GraderError, _score, _Session
+from grader.runner import _UNUSED_PLUGINS, GraderError, _score, _Session
 from grader.student import StudentProcess, TimedOut
 
 try:  # the runner records calls for the misconception matcher; do as it does
@@ -63,11 +63,11 @@ def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
     result = DayResult(day=day.id, seed=seed)
     for ex in day.exercises:
         exercise = ExerciseResult(id=ex.id, max_score=ex.max_score)
-        mine = [i for i in items if Path(str(i.fspath)).stem == f"test_{ex.id}"]
+        mine = [i for i in items if Path(i.path).stem == f"test_{ex.id}"]
         for fn in ex.functions:
             covering = [i for i in mine if _covered(i) == fn.name]
             for item in covering:
-                hidden = Path(str(item.fspath)).parent.name == "hidden" or ex.visibility == "hidden"
+                hidden = Path(item.path).parent.name == "hidden" or ex.visibility == "hidden"
                 exercise.tests.append(TestResult(name=item.name, function=fn.name, passed=False, message=reason,
                                                  hidden=hidden, max_points=fn.points / len(covering)))
         result.exercises.append(exercise)
@@ -97,7 +97,7 @@ class _Loop:
     def pytest_collection_modifyitems(self, session, config, items):
         # A day may grade only some functions of a module (the benchmark's three-function
         # assignment does); tests of the others are not run.
-        keep = [i for i in items if _covered(i) in self.functions.get(Path(str(i.fspath)).stem[5:], ())]
+        keep = [i for i in items if _covered(i) in self.functions.get(Path(i.path).stem[5:], ())]
         dropped = [i for i in items if i not in keep]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
@@ -157,9 +157,9 @@ def serve(day: Day, rounds: Iterator[Round], on_result: Callable[[Round, DayResu
     files = [str(f) for ex in day.exercises for f in day.suite_files(ex.id, include_hidden=include_hidden)]
     loop = _Loop(day, include_hidden, rounds, on_result)
     args = [
-        *files, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
-        "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"),
-        "--rootdir", str(day.suite_dir.parent), "-W", "ignore::pytest.PytestAssertRewriteWarning",
+        *files, "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"), "--rootdir", str(day.suite_dir.parent),
+        # the plugins `grader check` drops too (logging, warnings, gc.collect-ing ones): per-test cost, no use here
+        *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
     ]
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
