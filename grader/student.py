@@ -135,7 +135,7 @@ class StudentProcess:
             return
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        argv = [sys.executable, "-I", "-m", "grader.worker", str(self.submission), str(req_r), str(resp_w)]
+        argv = [sys.executable, "-I", "-S", "-c", _worker_boot(), str(self.submission), str(req_r), str(resp_w)]
         env = _worker_env()
         cwd, preexec = str(self.cwd), _limit_resources
         if self.launcher is not None:
@@ -327,6 +327,19 @@ def docstring_summary(path: Path, name: str) -> str:
             doc = ast.get_docstring(node) or ""
             return doc.strip().splitlines()[0] if doc.strip() else ""
     return ""
+
+
+def _worker_boot() -> str:
+    """The worker's -c program: `python -I -S` skips site (its .pth files and the editable-install
+    finder cost ~30 ms a start), so the places grader and NumPy are imported from are named here."""
+    import site
+
+    import grader
+
+    paths = [str(Path(grader.__file__).resolve().parent.parent), *site.getsitepackages()]
+    # site would also have made exit() and quit(); student code may call them
+    return (f"import sys, builtins; sys.path[:0] = {paths!r}; builtins.exit = builtins.quit = sys.exit; "
+            f"from grader.worker import serve; serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))")
 
 
 def _worker_env() -> dict:
