@@ -331,14 +331,15 @@ def docstring_summary(path: Path, name: str) -> str:
 
 def _worker_boot() -> str:
     """The worker's -c program: `python -I -S` skips site (its .pth files and the editable-install
-    finder cost ~30 ms a start), so the places grader and NumPy are imported from are named here."""
+    finder cost CPU at every start), so the places grader and NumPy come from are named here,
+    after the standard library as site would put them."""
     import site
 
     import grader
 
     paths = [str(Path(grader.__file__).resolve().parent.parent), *site.getsitepackages()]
     # site would also have made exit() and quit(); student code may call them
-    return (f"import sys, builtins; sys.path[:0] = {paths!r}; builtins.exit = builtins.quit = sys.exit; "
+    return (f"import sys, builtins; sys.path += {paths!r}; builtins.exit = builtins.quit = sys.exit; "
             f"from grader.worker import serve; serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))")
 
 
