@@ -34,6 +34,22 @@ _UNUSED_PLUGINS = (
 )
 
 
+def place_of(item) -> tuple[str, str, bool]:
+    """(exercise id, covered function, hidden?) of a collected suite test, from its file and marker."""
+    path = Path(item.path)
+    marker = item.get_closest_marker("covers")
+    function = marker.args[0] if marker and marker.args else "?"
+    return path.stem.removeprefix("test_"), function, path.parent.name == "hidden"
+
+
+def pytest_args(day: Day, files: list[str]) -> list[str]:
+    """pytest's arguments for running suite files in-process, for one check or a whole batch."""
+    return [
+        *files, "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"), "--rootdir", str(day.suite_dir.parent),
+        *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
+    ]
+
+
 def new_seed() -> int:
     return secrets.randbelow(2**31)
 
@@ -72,11 +88,7 @@ class _Session:
             return
         if call.when == "teardown" and call.excinfo is None:
             return
-        path = Path(item.path)
-        exercise_id = path.stem.removeprefix("test_")
-        hidden = path.parent.name == "hidden"
-        marker = item.get_closest_marker("covers")
-        function = marker.args[0] if marker and marker.args else "?"
+        exercise_id, function, hidden = place_of(item)
         if call.excinfo is None:
             found = self._misconception(function, passed=True) if self.audit else None
             self.records.append((exercise_id, function, item.name, hidden, True, "", False, found and found.id))
@@ -158,10 +170,7 @@ def _run_suites(day: Day, submission, seed, include_hidden, audit, options, file
     student = recording.RecordingStudent(submission, **options)
     student.start()  # the worker imports NumPy while pytest collects
     session = _Session(day, student, seed, include_hidden, audit)
-    args = [
-        *files, "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"), "--rootdir", str(day.suite_dir.parent),
-        *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
-    ]
+    args = pytest_args(day, files)
     old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:

@@ -22,14 +22,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from grader.course import Day
+from grader.misconceptions import recording
 from grader.results import DayResult, ExerciseResult, TestResult
-from grader.runner import _UNUSED_PLUGINS, GraderError, _score, _Session
+from grader.runner import GraderError, _score, _Session, place_of, pytest_args
 from grader.student import StudentProcess, TimedOut
-
-try:  # the runner records calls for the misconception matcher; do as it does
-    from grader.misconceptions import recording
-except ImportError:  # a runner from before misconceptions
-    recording = None
 
 
 @dataclass
@@ -63,20 +59,16 @@ def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
     result = DayResult(day=day.id, seed=seed)
     for ex in day.exercises:
         exercise = ExerciseResult(id=ex.id, max_score=ex.max_score)
-        mine = [i for i in items if Path(i.path).stem == f"test_{ex.id}"]
+        places = [(item, place_of(item)) for item in items]
         for fn in ex.functions:
-            covering = [i for i in mine if _covered(i) == fn.name]
-            for item in covering:
-                hidden = Path(item.path).parent.name == "hidden" or ex.visibility == "hidden"
+            covering = [(item, hidden) for item, (ex_id, function, hidden) in places
+                        if ex_id == ex.id and function == fn.name]
+            for item, hidden in covering:
                 exercise.tests.append(TestResult(name=item.name, function=fn.name, passed=False, message=reason,
-                                                 hidden=hidden, max_points=fn.points / len(covering)))
+                                                 hidden=hidden or ex.visibility == "hidden",
+                                                 max_points=fn.points / len(covering)))
         result.exercises.append(exercise)
     return result
-
-
-def _covered(item) -> str:
-    marker = item.get_closest_marker("covers")
-    return marker.args[0] if marker and marker.args else "?"
 
 
 class _Loop:
@@ -97,7 +89,7 @@ class _Loop:
     def pytest_collection_modifyitems(self, session, config, items):
         # A day may grade only some functions of a module (the benchmark's three-function
         # assignment does); tests of the others are not run.
-        keep = [i for i in items if _covered(i) in self.functions.get(Path(i.path).stem[5:], ())]
+        keep = [i for i in items if (place := place_of(i))[1] in self.functions.get(place[0], ())]
         dropped = [i for i in items if i not in keep]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
@@ -120,8 +112,7 @@ class _Loop:
         if job.submission is None:
             return _all_failed(self.day, items, job.seed, job.reason)
         kwargs = {"launcher": job.launcher} | ({"timeout": job.timeout} if job.timeout else {})
-        make = recording.RecordingStudent if recording else StudentProcess  # as runner.run_day does
-        student = make(job.submission, **kwargs)
+        student = recording.RecordingStudent(job.submission, **kwargs)  # as runner.run_day does
         rec.student = student
         watchdog = threading.Timer(job.budget, _stop, (student, job.budget)) if job.budget else None
         if watchdog:
@@ -136,8 +127,7 @@ class _Loop:
             if watchdog:
                 watchdog.cancel()
             student.close()
-            if recording:
-                recording.stop()
+            recording.stop()
             rec.student = None
         if rec.errors:
             raise GraderError("the suites failed while grading:\n" + "\n".join(rec.errors))
@@ -156,11 +146,7 @@ def serve(day: Day, rounds: Iterator[Round], on_result: Callable[[Round, DayResu
 
     files = [str(f) for ex in day.exercises for f in day.suite_files(ex.id, include_hidden=include_hidden)]
     loop = _Loop(day, include_hidden, rounds, on_result)
-    args = [
-        *files, "--assert=plain", "-c", str(day.suite_dir.parent / "pytest.ini"), "--rootdir", str(day.suite_dir.parent),
-        # the plugins `grader check` drops too (logging, warnings, gc.collect-ing ones): per-test cost, no use here
-        *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
-    ]
+    args = pytest_args(day, files)  # the same plugins off as for `grader check`
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
         code = pytest.main(args, plugins=[loop.recorder, loop])
