@@ -57,9 +57,8 @@ def new_seed() -> int:
 class _Session:
     """The pytest plugin: hands the worker to fixtures and records every verdict."""
 
-    def __init__(self, day: Day, student: StudentProcess, seed: int, include_hidden: bool, audit: bool = False):
+    def __init__(self, day: Day, student: StudentProcess, seed: int, audit: bool = False):
         self.day, self.student, self.seed = day, student, seed
-        self.include_hidden = include_hidden
         self.audit = audit  # look for misconceptions in passing tests too (the catalogue's own tests)
         # (exercise, function, test name, hidden, passed, message, not implemented, misconception id)
         self.records: list[tuple[str, str, str, bool, bool, str, bool, str | None]] = []
@@ -150,7 +149,7 @@ def run_day(
     def suites(group) -> list[str]:
         return [str(f) for ex in group for f in day.suite_files(ex.id, include_hidden=include_hidden)]
 
-    run = functools.partial(_run_suites, day, submission, seed, include_hidden, audit, options)
+    run = functools.partial(_run_suites, day, submission, seed, audit, options)
     if parallel and len(chosen) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
         outcome = _run_split(run, suites(chosen[0::2]), suites(chosen[1::2]))
     else:
@@ -163,13 +162,13 @@ def run_day(
     return result
 
 
-def _run_suites(day: Day, submission, seed, include_hidden, audit, options, files: list[str]):
+def _run_suites(day: Day, submission, seed, audit, options, files: list[str]):
     """Run pytest on some suite files in this process: (records, notes, errors)."""
     import pytest
 
     student = recording.RecordingStudent(submission, **options)
     student.start()  # the worker imports NumPy while pytest collects
-    session = _Session(day, student, seed, include_hidden, audit)
+    session = _Session(day, student, seed, audit)
     args = pytest_args(day, files)
     old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

@@ -74,9 +74,9 @@ def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
 class _Loop:
     """pytest plugin: replaces the test loop with one round per submission."""
 
-    def __init__(self, day: Day, include_hidden: bool, rounds: Iterator[Round], on_result):
+    def __init__(self, day: Day, rounds: Iterator[Round], on_result):
         self.day, self.rounds, self.on_result = day, rounds, on_result
-        self.recorder = _Session(day, None, 0, include_hidden)
+        self.recorder = _Session(day, None, 0)
         self.functions = {ex.id: {f.name for f in ex.functions} for ex in day.exercises}
         self.error: str | None = None
         self.failure: BaseException | None = None  # raised again once pytest has returned
@@ -145,7 +145,7 @@ def serve(day: Day, rounds: Iterator[Round], on_result: Callable[[Round, DayResu
     import pytest
 
     files = [str(f) for ex in day.exercises for f in day.suite_files(ex.id, include_hidden=include_hidden)]
-    loop = _Loop(day, include_hidden, rounds, on_result)
+    loop = _Loop(day, rounds, on_result)
     args = pytest_args(day, files)  # the same plugins off as for `grader check`
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
