@@ -125,6 +125,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             if todo:
                 config = {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
                           "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None),
+                          "forking": getattr(box, "forking", False),
                           "reason": getattr(box, "reason", ""), "parent": os.getpid()}
                 jobs = max(1, min(options.jobs or _cores(), len(todo)))
                 failed = _run_pool(todo, jobs, config, out, reporter)
@@ -367,7 +368,12 @@ def _grading_process(conn, config: dict) -> None:
 
     day: Day = config["day"]
     out = Path(config["out"])
-    box = sandbox.Bubblewrap(config["bwrap"]) if config["bwrap"] else sandbox.RlimitsOnly(config["reason"])
+    staging = out / ".work" / str(os.getpid())  # this process's submissions, one at a time
+    staging.mkdir(mode=0o755, parents=True, exist_ok=True)
+    if config["bwrap"]:
+        box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
+    else:
+        box = sandbox.RlimitsOnly(config["reason"])
     current: dict = {}
 
     def rounds():
@@ -380,7 +386,7 @@ def _grading_process(conn, config: dict) -> None:
                 return
             current.clear()
             current.update(task=task, started=time.monotonic())
-            yield _prepare(task, day, out, box, config, current)
+            yield _prepare(task, day, staging, box, config, current)
 
     def finished(job, result: DayResult) -> None:
         task = current["task"]
@@ -396,6 +402,8 @@ def _grading_process(conn, config: dict) -> None:
 
     try:
         suite_session.serve(day, rounds(), finished)
+        if hasattr(box, "close"):
+            box.close()
     except GraderError as exc:  # the suites are broken: no submission can be graded
         conn.send(("fatal", str(exc)))
     except OSError as exc:  # the output folder is full or gone: stop rather than lose results
@@ -404,10 +412,10 @@ def _grading_process(conn, config: dict) -> None:
         conn.send(("crashed", f"{type(exc).__name__}: {str(exc)[:300]}"))
 
 
-def _prepare(task: dict, day: Day, out: Path, box, config: dict, current: dict):
+def _prepare(task: dict, day: Day, staging: Path, box, config: dict, current: dict):
     from grader.suite_session import Round
 
-    work = out / ".work" / f"{task['student']}-{os.getpid()}"
+    work = staging / task["student"]
     shutil.rmtree(work, ignore_errors=True)
     current["work"] = work
     sub = submissions.Submission(task["student"], Path(task["path"]), task["kind"], tuple(task["notes"]))
@@ -423,5 +431,5 @@ def _prepare(task: dict, day: Day, out: Path, box, config: dict, current: dict):
         return Round(None, task["seed"], reason=unpacked.problem)
     prepared = box.prepare(unpacked.folder)
     current["prepared"] = [prepared]
-    return Round(prepared.submission, task["seed"], launcher=prepared.launcher,
+    return Round(prepared.submission, task["seed"], launcher=prepared.launcher, spawner=prepared.spawner,
                  timeout=config["timeout"], budget=config["budget"])

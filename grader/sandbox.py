@@ -19,6 +19,11 @@ grader runs as root the worker drops to a uid of its own (one per grading
 process, so one sandbox's fork bomb cannot starve another) before Python
 starts; the pid namespace takes every process of the sandbox down with it.
 
+As root, a grading process starts one sandbox holding a zygote with NumPy
+imported, and forks every worker from it into namespaces of its own
+(grader.zygote): the same view as above, without paying for Python and
+NumPy at every submission. Otherwise each worker gets a sandbox by exec.
+
 Without a usable bubblewrap the worker runs with rlimits only, on a scratch
 copy on disk, and the caller prints a loud warning (or refuses, with
 --require-sandbox).
@@ -34,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader.student import _limit_resources
+from grader.student import _limit_resources, _worker_env, worker_import_paths
 
 PROCESS_LIMIT = 32  # processes *and threads* of one sandbox; the worker itself needs 2 or 3
 TMP_BYTES = 64 * 1024**2  # the private /tmp
@@ -56,8 +61,9 @@ class Prepared:
     """What StudentProcess needs for one submission: the folder to name and how to start the worker."""
 
     submission: Path  # the path the worker imports from
-    launcher: Launcher
+    launcher: Launcher | None
     scratch: Path | None = None  # a disk copy to delete afterwards (rlimits mode only)
+    spawner: Callable | None = None  # instead of launcher: fork the worker (grader.zygote)
 
     def cleanup(self) -> None:
         if self.scratch is not None:
@@ -130,13 +136,13 @@ class _Tree:
         return args
 
 
-def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | None) -> list[str]:
+def _system_view(bwrap: str, tree: _Tree, user_namespace: bool) -> list[str]:
+    """What every sandbox sees: namespaces, the read-only system and Python, a private /tmp, suites masked."""
     from grader.course import SUITES_ROOT
 
-    tree = _Tree()
     argv = [
         bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-        *([] if uid is not None else ["--unshare-user"]),
+        *(["--unshare-user"] if user_namespace else []),
         "--die-with-parent", "--new-session", "--hostname", SANDBOX_HOSTNAME,
     ]
     for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -153,6 +159,13 @@ def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | N
     for masked in {SUITES_ROOT, Path(os.path.realpath(SUITES_ROOT))}:
         if tree.in_bind(masked):  # the hidden tests are the instructor's, not the student's
             argv += ["--tmpfs", str(masked)]
+    return argv
+
+
+def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | None) -> list[str]:
+    """One sandbox for one worker, started by exec: its submission at /handed-in, copied to /submission."""
+    tree = _Tree()
+    argv = _system_view(bwrap, tree, user_namespace=uid is None)
     argv += tree.bind("--ro-bind", original, Path(HANDED_IN))
     argv += tree.tmpfs(Path(SUBMISSION), SCRATCH_BYTES, "0777")
     argv += ["--chdir", SUBMISSION, "--"]
@@ -168,6 +181,19 @@ def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | N
     return argv + ["/bin/sh", "-c", script, "sh", *worker_argv]
 
 
+def _zygote_argv(bwrap: str, staging: Path) -> list[str]:
+    """One sandbox for many workers (as root): the zygote, which forks each into namespaces of its own."""
+    from grader import zygote
+
+    tree = _Tree()
+    argv = _system_view(bwrap, tree, user_namespace=False)
+    argv += tree.bind("--ro-bind", staging, Path(zygote.STAGING))
+    argv += ["--perms", "0755", "--dir", zygote.SUBMISSION]  # each worker mounts its own tmpfs here
+    for capability in zygote.CAPABILITIES:  # the zygote's, to build each worker's sandbox; workers drop all
+        argv += ["--cap-add", capability]
+    return argv + ["--chdir", "/", "--", sys.executable, "-I", "-S", "-c", zygote.boot_code(worker_import_paths())]
+
+
 def _sandbox_env(env: dict) -> dict:
     return dict(env) | {"TMPDIR": "/tmp", "HOME": SUBMISSION, "PATH": "/usr/local/bin:/usr/bin:/bin"}
 
@@ -180,10 +206,17 @@ def _preexec_with_nproc() -> None:
 
 
 class Bubblewrap:
+    """bubblewrap around every worker. Given a staging folder (and run as root), one sandboxed zygote
+    forks each worker from a process with NumPy already imported (grader.zygote); otherwise each
+    worker gets a sandbox of its own, started by exec."""
+
     kind = "bubblewrap"
 
-    def __init__(self, bwrap: str):
+    def __init__(self, bwrap: str, staging: Path | None = None):
         self.bwrap = bwrap
+        self.staging = Path(staging).resolve() if staging is not None and _is_root() else None
+        self._zygote = None
+        self.forking, self.forking_problem = False, ""  # set by choose() after a real probe
 
     def describe(self) -> str:
         who = "a uid of its own" if _is_root() else "a user namespace"
@@ -192,6 +225,9 @@ class Bubblewrap:
 
     def prepare(self, original: Path) -> Prepared:
         original = Path(original).resolve()
+        if self.staging is not None and self.staging in original.parents:
+            folder = str(original.relative_to(self.staging))
+            return Prepared(original, launcher=None, spawner=lambda *fds: self._spawn(folder, *fds))
         uid = UID_BASE + os.getpid() if _is_root() else None
         bwrap = self.bwrap
 
@@ -201,6 +237,27 @@ class Bubblewrap:
             return _bwrap_argv(bwrap, original, list(argv), uid), _sandbox_env(env), "/", preexec
 
         return Prepared(original, launcher)
+
+    def _spawn(self, folder: str, req_r: int, resp_w: int, output: int):
+        from grader import zygote
+
+        for attempt in (1, 2):  # a zygote that died (killed, out of memory) is replaced once
+            if self._zygote is None or not self._zygote.alive():
+                self.close()
+                spec = {"uid": UID_BASE + os.getpid(), "nproc": PROCESS_LIMIT, "tmp_bytes": TMP_BYTES,
+                        "scratch_bytes": SCRATCH_BYTES}
+                self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging),
+                                             _sandbox_env(_worker_env()), None, spec)
+            try:
+                return self._zygote.spawn(folder, req_r, resp_w, output)
+            except zygote.ZygoteGone:
+                if attempt == 2:
+                    raise
+
+    def close(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
 
     def check(self, work: Path) -> None:
         """Start a real sandboxed Python once; SandboxUnavailable says why it cannot run here."""
@@ -221,6 +278,29 @@ class Bubblewrap:
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
             raise SandboxUnavailable(f"a test sandbox failed: {last[:300]}")
+
+    def check_forking(self, work: Path) -> str:
+        """Fork one real worker from a zygote and call into it: "" if that works, else why not."""
+        from grader.student import StudentError, StudentProcess
+        from grader.zygote import ZygoteGone
+
+        staging = work / "fork-probe"
+        folder = staging / "probe"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "probe.py").write_text("def answer():\n    return 42\n")
+        for path, mode in ((staging, 0o755), (folder, 0o755), (folder / "probe.py", 0o644)):
+            os.chmod(path, mode)
+        box = Bubblewrap(self.bwrap, staging)
+        try:
+            with StudentProcess(folder, spawner=box.prepare(folder).spawner, timeout=60) as student:
+                if student.call("probe", "answer") != 42:
+                    return "a forked worker gave a wrong answer"
+            return ""
+        except (StudentError, ZygoteGone, OSError) as exc:
+            return f"a forked worker failed: {str(exc)[:300]}"
+        finally:
+            box.close()
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- fallback
@@ -270,4 +350,7 @@ def choose(work: Path) -> Bubblewrap | RlimitsOnly:
         sandbox.check(work)
     except SandboxUnavailable as exc:
         return RlimitsOnly(str(exc))
+    if _is_root():  # workers can be forked from a zygote: the same sandbox, ~80 ms less per submission
+        sandbox.forking_problem = sandbox.check_forking(work)
+        sandbox.forking = not sandbox.forking_problem
     return sandbox

@@ -117,12 +117,14 @@ class _Module:
 class StudentProcess:
     """One worker process for one submission folder, restarted when it dies."""
 
-    def __init__(self, submission: Path, *, timeout: float = DEFAULT_TIMEOUT, launcher=None, cwd: Path | None = None):
+    def __init__(self, submission: Path, *, timeout: float = DEFAULT_TIMEOUT, launcher=None, spawner=None,
+                 cwd: Path | None = None):
         self.submission = Path(submission).resolve()
         self.timeout = timeout
         self.launcher = launcher  # sandbox hook: (argv, env, cwd) -> (argv, env, cwd, preexec_fn)
+        self.spawner = spawner  # or a forking sandbox: (req_r, resp_w, output_fd) -> a process handle
         self.cwd = Path(cwd) if cwd else self.submission
-        self._proc: subprocess.Popen | None = None
+        self._proc: _Exec | None = None  # or a grader.zygote.ForkedWorker: kill() and wait() alike
         self._ready = False
         self._next_id = 0
         self._broken: dict[str, str] = {}  # module or function -> why it is not called again
@@ -135,17 +137,14 @@ class StudentProcess:
             return
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        argv = [sys.executable, "-I", "-S", "-c", _worker_boot(), str(self.submission), str(req_r), str(resp_w)]
-        env = _worker_env()
-        cwd, preexec = str(self.cwd), _limit_resources
-        if self.launcher is not None:
-            argv, env, cwd, preexec = self.launcher(argv, env, cwd)
-        self._proc = subprocess.Popen(
-            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
-            pass_fds=(req_r, resp_w), start_new_session=True, preexec_fn=preexec,
-        )
-        os.close(req_r)
-        os.close(resp_w)
+        try:
+            if self.spawner is not None:
+                self._proc = self.spawner(req_r, resp_w, self.output.fileno())
+            else:
+                self._proc = self._exec(req_r, resp_w)
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
         self._ready = False
         self._imported.clear()
 
@@ -162,16 +161,30 @@ class StudentProcess:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # the whole group: children it forked too
-        except (ProcessLookupError, PermissionError):
-            pass
+        proc.kill()
         proc.wait()
         for fd in (self._req_w, self._resp_r):
             try:
                 os.close(fd)
             except OSError:
                 pass
+
+    def _exec(self, req_r: int, resp_w: int) -> "_Exec":
+        argv = [sys.executable, "-I", "-S", "-c", _worker_boot(), str(self.submission), str(req_r), str(resp_w)]
+        env = _worker_env()
+        cwd, preexec = str(self.cwd), _limit_resources
+        if self.launcher is not None:
+            argv, env, cwd, preexec = self.launcher(argv, env, cwd)
+        return _Exec(subprocess.Popen(
+            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
+            pass_fds=(req_r, resp_w), start_new_session=True, preexec_fn=preexec,
+        ))
+
+    def kill(self) -> None:
+        """Kill the worker and whatever it started (from any thread); the call waiting on it fails."""
+        proc = self._proc
+        if proc is not None:
+            proc.kill()
 
     def __enter__(self):
         self.start()
@@ -307,6 +320,22 @@ class StudentProcess:
         return self.output.read().decode(errors="replace")
 
 
+class _Exec:
+    """A worker started by exec in a session of its own."""
+
+    def __init__(self, popen: subprocess.Popen):
+        self.popen = popen
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)  # the whole group: children it forked too
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self.popen.wait(timeout)
+
+
 def _check_unchanged(label: str, args, after) -> None:
     for position, (before, now) in enumerate(zip(args, after)):
         if isinstance(before, np.ndarray) and now is not None:
@@ -340,15 +369,20 @@ def _docstring_summaries(path: str, stamp: int) -> dict[str, str]:
     return summaries
 
 
-def _worker_boot() -> str:
-    """The worker's -c program: `python -I -S` skips site (its .pth files and the editable-install
-    finder cost CPU at every start), so the places grader and NumPy come from are named here,
-    after the standard library as site would put them."""
+def worker_import_paths() -> list[str]:
+    """Where grader and NumPy come from, for a `python -I -S` that has no site to find them."""
     import site
 
     import grader
 
-    paths = [str(Path(grader.__file__).resolve().parent.parent), *site.getsitepackages()]
+    return [str(Path(grader.__file__).resolve().parent.parent), *site.getsitepackages()]
+
+
+def _worker_boot() -> str:
+    """The worker's -c program: `python -I -S` skips site (its .pth files and the editable-install
+    finder cost CPU at every start), so the places grader and NumPy come from are named here,
+    after the standard library as site would put them."""
+    paths = worker_import_paths()
     # site would also have made exit() and quit(); student code may call them
     return (f"import sys, builtins; sys.path += {paths!r}; builtins.exit = builtins.quit = sys.exit; "
             f"from grader.worker import serve; serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ class Round:
     submission: Path | None  # None: nothing gradable, every test fails with `reason`
     seed: int
     launcher: Callable | None = None
+    spawner: Callable | None = None
     timeout: float | None = None
     reason: str = ""
     budget: float | None = None  # seconds for the whole submission; then every remaining call fails
@@ -48,10 +48,7 @@ def _stop(student: StudentProcess, budget: float) -> None:
                        f"(several functions that never finish?)")
 
     student.request = refuse
-    proc = student._proc
-    if proc is not None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # the call waiting on it now fails as a dead worker
+    student.kill()  # the call waiting on it now fails as a dead worker
 
 
 def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
@@ -111,7 +108,7 @@ class _Loop:
         rec.records, rec.notes, rec.seed = [], [], job.seed
         if job.submission is None:
             return _all_failed(self.day, items, job.seed, job.reason)
-        kwargs = {"launcher": job.launcher} | ({"timeout": job.timeout} if job.timeout else {})
+        kwargs = {"launcher": job.launcher, "spawner": job.spawner} | ({"timeout": job.timeout} if job.timeout else {})
         student = recording.RecordingStudent(job.submission, **kwargs)  # as runner.run_day does
         rec.student = student
         watchdog = threading.Timer(job.budget, _stop, (student, job.budget)) if job.budget else None

@@ -172,6 +172,10 @@ if stolen:
                 FOUND.append(what + " visible")
         if os.getuid() == 0:
             FOUND.append("running as root")
+        if "CapEff:\t0000000000000000" not in open("/proc/self/status").read():
+            FOUND.append("capabilities kept")
+        if os.path.isdir("/staging") and os.listdir("/staging"):  # the zygote's view of every submission
+            FOUND.append("the staging folder visible")
         names = [name for _, name in socket.if_nameindex()]
         if names != ["lo"]:
             FOUND.append(f"network interfaces {{names}}")

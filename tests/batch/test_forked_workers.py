@@ -1,0 +1,128 @@
+"""Workers forked from a sandboxed zygote (grader.zygote): as isolated as one sandbox each, and as killable.
+
+Real bubblewrap, real forks, real namespaces; as root, which is how `grader
+grade` uses the zygote (CI runs as root). Each test grades tiny submissions
+through grader.student.StudentProcess, the way the batch does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+import time
+
+import pytest
+
+from grader import sandbox
+from grader.student import StudentProcess, TimedOut, WorkerDied
+
+from .classroom import processes_mentioning
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the zygote is used only when grading as root")
+
+LINGER = "4321.1234"  # a process a submission leaves behind sleeps this long: easy to find in /proc
+
+FACTS = """
+import os, socket, subprocess
+
+def facts():
+    status = dict(line.split(":\\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\\t" in line)
+    return {
+        "uid": os.getuid(), "pid": os.getpid(), "cap_eff": status["CapEff"].strip(),
+        "no_new_privs": status["NoNewPrivs"].strip(), "cwd": os.getcwd(), "files": sorted(os.listdir(".")),
+        "tmp": sorted(os.listdir("/tmp")), "staging": sorted(os.listdir("/staging")),
+        "processes": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+        "interfaces": [name for _, name in socket.if_nameindex()],
+    }
+
+def leave_traces():
+    open("/tmp/left-by-a-submission", "w").close()
+    open("written-here", "w").close()
+    subprocess.Popen(["sleep", "%s"], start_new_session=True)
+    return True
+
+def leave():
+    os._exit(3)
+
+def hang():
+    while True:
+        pass
+""" % LINGER
+
+
+@pytest.fixture()
+def box(tmp_path):
+    bwrap = shutil.which("bwrap")
+    assert bwrap, "bubblewrap is not installed (.ci/run installs it)"
+    staging = tmp_path / "staging"
+    staging.mkdir(mode=0o755)
+    sandboxed = sandbox.Bubblewrap(bwrap, staging)
+    yield sandboxed
+    sandboxed.close()
+
+
+def _submission(box, name: str) -> StudentProcess:
+    folder = box.staging / name
+    folder.mkdir(mode=0o755)
+    (folder / "probe.py").write_text(textwrap.dedent(FACTS))
+    return StudentProcess(folder, spawner=box.prepare(folder).spawner, timeout=5)
+
+
+def test_the_grader_forks_workers_here(tmp_path):
+    chosen = sandbox.choose(tmp_path)
+    assert chosen.kind == "bubblewrap" and chosen.forking, getattr(chosen, "forking_problem", chosen.describe())
+
+
+def test_a_forked_worker_has_no_privilege_and_sees_only_its_own_copy(box):
+    with _submission(box, "alice") as alice:
+        facts = alice.call("probe", "facts")
+    assert facts["uid"] >= sandbox.UID_BASE
+    assert int(facts["cap_eff"], 16) == 0 and facts["no_new_privs"] == "1"
+    assert facts["pid"] == 1 and facts["processes"] == [1]  # a pid namespace of its own
+    assert facts["cwd"] == "/submission" and facts["files"] == ["probe.py"]
+    assert facts["staging"] == [] and facts["tmp"] == [] and facts["interfaces"] == ["lo"]
+
+
+def test_nothing_a_submission_leaves_reaches_the_next_one(box):
+    with _submission(box, "first") as first:
+        assert first.call("probe", "leave_traces") is True
+        time.sleep(0.2)
+        assert processes_mentioning(LINGER), "the lingering process should run while its worker does"
+    assert processes_mentioning(LINGER) == []  # gone with the worker's pid namespace
+    with _submission(box, "second") as second:
+        facts = second.call("probe", "facts")
+    assert facts["tmp"] == [] and facts["files"] == ["probe.py"] and facts["processes"] == [1]
+    assert not (box.staging / "first" / "written-here").exists()  # it wrote into its tmpfs copy only
+
+
+def test_an_exit_is_reported_and_a_hang_is_killed(box):
+    with _submission(box, "leaver") as leaver:
+        with pytest.raises(WorkerDied, match="exit code 3"):
+            leaver.call("probe", "leave")
+    with _submission(box, "hanger") as hanger:
+        with pytest.raises(TimedOut, match="did not finish within 1 s"):
+            hanger.call("probe", "hang", timeout=1)
+        assert hanger.call("probe", "facts")["pid"] == 1  # a fresh worker for the next call
+
+
+def test_a_dead_zygote_is_replaced(box):
+    with _submission(box, "before") as before:
+        assert before.call("probe", "facts")["uid"] >= sandbox.UID_BASE
+    os.killpg(box._zygote.process.pid, 9)
+    box._zygote.process.wait()
+    with _submission(box, "after") as after:
+        assert after.call("probe", "facts")["files"] == ["probe.py"]
+
+
+def test_without_a_staging_folder_each_worker_gets_a_sandbox_of_its_own(tmp_path):
+    folder = tmp_path / "solo"
+    folder.mkdir(mode=0o755)
+    (folder / "probe.py").write_text(textwrap.dedent(FACTS).replace('sorted(os.listdir("/staging"))', "[]"))
+    exec_box = sandbox.Bubblewrap(shutil.which("bwrap"))
+    prepared = exec_box.prepare(folder)
+    assert prepared.spawner is None
+    with StudentProcess(prepared.submission, launcher=prepared.launcher, timeout=10) as student:
+        facts = student.call("probe", "facts")
+    assert facts["uid"] >= sandbox.UID_BASE and int(facts["cap_eff"], 16) == 0
+    assert facts["cwd"] == "/submission" and facts["interfaces"] == ["lo"]
