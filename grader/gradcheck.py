@@ -91,6 +91,7 @@ types `CheckResult` and `Mismatch`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,9 @@ MAX_SHOWN = 5
 KINK_SENSITIVITY = 0.1  # one-sided slopes differing by rtol*this trigger the kink probe
 NOISE_CAP = 1e-6  # finite-difference noise excused per entry, at most this * max(1, |f(x)|)
 SHARED_FLOOR = 0.1  # check_gradients: S >= this * the largest slope of any tensor of the loss
+# Large tensors: single entries sampled besides the random directions. The directions catch a bug
+# anywhere (see 4. above); the entries name where it is, so a few dozen are enough.
+SAMPLED_ENTRIES = 32
 
 
 # --------------------------------------------------------------------------- results
@@ -247,11 +251,14 @@ def _nonfinite_note(got: np.ndarray, where: np.ndarray | None = None) -> str:
 
 def _scalar(value: Any) -> float:
     """A trusted forward's output as a float (it must be one number)."""
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.size != 1:
-        raise ValueError(f"f must return a single number, got an array of shape {arr.shape}")
-    out = float(arr.reshape(()))
-    if not np.isfinite(out):
+    if type(value) is float:  # the usual case, called thousands of times per check: skip NumPy
+        out = value
+    else:
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.size != 1:
+            raise ValueError(f"f must return a single number, got an array of shape {arr.shape}")
+        out = float(arr.reshape(()))
+    if not math.isfinite(out):
         raise ValueError(f"f returned {out}: the trusted forward must be finite "
                          "at the checked points")
     return out
@@ -282,12 +289,30 @@ def _ratio(got, expected, scale) -> tuple[float | None, float | None]:
     return med, spread
 
 
-def _verdict(name, shape, got, expected, err, rtol, labels, scale, note="") -> CheckResult:
+class _Labels:
+    """Names of the checked values, made only for the few that are shown: an entry's index
+    tuple, then ("direction", k) for each random direction."""
+
+    def __init__(self, flat: np.ndarray, shape: tuple, n_directions: int = 0):
+        self.flat, self.shape, self.n_entries = flat, tuple(shape), len(flat)
+        self.size = self.n_entries + n_directions
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, k) -> tuple:
+        k = int(k)
+        if k >= self.n_entries:
+            return ("direction", k - self.n_entries)
+        return tuple(int(i) for i in np.unravel_index(int(self.flat[k]), self.shape))
+
+
+def _verdict(name, shape, got, expected, err, rtol, labels: _Labels, scale, note="") -> CheckResult:
     """Collect per-entry errors (labels[k] names entry k) into a CheckResult."""
     failing = np.flatnonzero(err > rtol)
     order = failing[np.argsort(-err[failing], kind="stable")][:MAX_SHOWN]
     worst = [Mismatch(labels[k], float(expected[k]), float(got[k]), float(err[k])) for k in order]
-    entries = np.array([not (lab and lab[0] == "direction") for lab in labels], bool)
+    entries = np.arange(len(labels)) < labels.n_entries
     median_ratio, spread = _ratio(got[entries], expected[entries], scale)
     return CheckResult(passed=failing.size == 0, name=name,
                        max_error=float(err.max()) if err.size else 0.0, rtol=rtol,
@@ -329,8 +354,7 @@ def compare(got, expected, *, name: str = "value", rtol: float | None = None,
     scale = max(float(scale), float(np.finfo(np.float64).tiny))
     flat = np.flatnonzero(finite.ravel())
     g_f, e_f = g.ravel()[flat], exp.ravel()[flat]
-    labels = [tuple(int(i) for i in np.unravel_index(k, exp.shape)) for k in flat]
-    return _verdict(name, exp.shape, g_f, e_f, _errors(g_f, e_f, scale), rtol, labels, scale)
+    return _verdict(name, exp.shape, g_f, e_f, _errors(g_f, e_f, scale), rtol, _Labels(flat, exp.shape), scale)
 
 
 # --------------------------------------------------------------------------- finite differences
@@ -429,7 +453,7 @@ def numerical_gradient(f: Callable, x, *, eps: float | None = None) -> np.ndarra
 def check_gradient(f: Callable, x, analytic, *, name: str = "x", rtol: float | None = None,
                    seed: int = 0, max_full: int = 2000, f_value: float | None = None,
                    scale: float | None = None, n_directions: int = 4,
-                   n_samples: int = 256) -> CheckResult:
+                   n_samples: int = SAMPLED_ENTRIES) -> CheckResult:
     """Judge an analytic gradient of the trusted float64 scalar f at x.
 
     err_i = |a_i - n_i| / (|n_i| + S), S = max|n| + 1e-9*max(1, |f(x)|),
@@ -477,9 +501,7 @@ def _prepare(f, x, analytic, *, name, rtol, seed, max_full, f_value, n_direction
     lines = ([_Line(fwd, h[i], coord=int(i)) for i in idx]
              + [_Line(fwd, t, direction=u) for u in dirs])
     got = np.concatenate([a[idx], [float(np.dot(a, u)) for u in dirs]])
-    labels = [tuple(int(j) for j in np.unravel_index(i, fwd.shape)) for i in idx]
-    labels += [("direction", k) for k in range(len(dirs))]
-    return _Probe(name, fwd, lines, got, labels, idx.size, scale_hint, rtol, how)
+    return _Probe(name, fwd, lines, got, _Labels(idx, fwd.shape, len(dirs)), idx.size, scale_hint, rtol, how)
 
 
 @dataclass
@@ -490,7 +512,7 @@ class _Probe:
     fwd: _Forward
     lines: list
     got: np.ndarray
-    labels: list
+    labels: _Labels
     n_entries: int  # the first n_entries lines are single entries, the rest directions
     scale_hint: float
     rtol: float
@@ -585,7 +607,7 @@ def check_gradients(f: Callable, params: Mapping, analytic, *, rtol: float | Non
             return f({k: (t if k == key else v.copy()) for k, v in base.items()})
 
         outcomes[key] = _prepare(f_of_one, value, analytic[key], name=key, rtol=rtol, seed=seed,
-                                 max_full=max_full, f_value=f0, n_directions=4, n_samples=256)
+                                 max_full=max_full, f_value=f0, n_directions=4, n_samples=SAMPLED_ENTRIES)
     # The floor comes from the grader's own slopes only, never from the student's answer.
     biggest = max((p.magnitude() for p in outcomes.values() if isinstance(p, _Probe)), default=0.0)
     return [p if isinstance(p, CheckResult) else p.judge(min_scale=shared_floor * biggest)
