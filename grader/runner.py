@@ -83,17 +83,19 @@ class _Session:
         recording.start()  # what this test checks and calls, for the misconception matcher
 
     def pytest_runtest_makereport(self, item, call):
-        if call.when == "setup" and call.excinfo is None:
+        if call.when in ("setup", "teardown") and call.excinfo is None:
             return
-        if call.when == "teardown" and call.excinfo is None:
-            return
+        self.record(item, call.excinfo.value if call.excinfo else None)
+
+    def record(self, item, error: BaseException | None) -> None:
+        """One test's verdict: passed when error is None, else failed with a message for the student."""
         exercise_id, function, hidden = place_of(item)
-        if call.excinfo is None:
+        if error is None:
             found = self._misconception(function, passed=True) if self.audit else None
             self.records.append((exercise_id, function, item.name, hidden, True, "", False, found and found.id))
         else:
-            stub = isinstance(call.excinfo.value, NotImplementedYet)
-            message = _message(call.excinfo)
+            stub = isinstance(error, NotImplementedYet)
+            message = _message(error)
             found = None if stub else self._misconception(function, passed=False)
             if found is not None:
                 message = found.annotate(message)
@@ -112,8 +114,7 @@ class _Session:
             return None
 
 
-def _message(excinfo) -> str:
-    exc = excinfo.value
+def _message(exc: BaseException) -> str:
     if isinstance(exc, (StudentError, AssertionError)):
         return str(exc).strip() or type(exc).__name__
     # Anything else means our suite broke on an answer it did not expect; say
