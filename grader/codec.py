@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import select
 import time
@@ -109,7 +110,7 @@ def _array_from_wire(data: dict) -> np.ndarray:
         raise CodecError(f"malformed array: {exc}") from None
     if dtype.kind not in _NUMERIC_KINDS or dtype.hasobject:
         raise CodecError(f"refused dtype {dtype}")
-    count = int(np.prod(shape)) if shape else 1
+    count = math.prod(shape)
     if count * dtype.itemsize != len(raw):
         raise CodecError("array size does not match its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
