@@ -151,6 +151,8 @@ class CheckResult:
     n_failed: int = 0
     n_checked: int = 0
     ratio_spread: float | None = None  # median |r_i - median| / |median|: small = constant factor
+    # A large tensor's sampled entries: (flat indices, their central differences); None if all were checked.
+    sampled: tuple | None = None
 
     def describe(self) -> str:
         """A few lines for a student: never the whole reference, at most 5 entries."""
@@ -563,8 +565,11 @@ class _Probe:
             k = missed[0]
             notes.append(f"{_where(labels[k])} sits on a kink: any value between "
                          f"{lo[k]:.4g} and {hi[k]:.4g} is accepted there")
-        return _verdict(self.name, self.fwd.shape, got, central, err, rtol, labels, scale,
-                        "; ".join(filter(None, notes)))
+        result = _verdict(self.name, self.fwd.shape, got, central, err, rtol, labels, scale,
+                          "; ".join(filter(None, notes)))
+        if labels.n_entries < self.fwd.flat.size:
+            result.sampled = (labels.flat, central[: labels.n_entries].copy())
+        return result
 
 
 def _kink_note(rescued: np.ndarray, labels: list, lo: np.ndarray, hi: np.ndarray) -> str:

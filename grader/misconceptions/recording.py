@@ -27,6 +27,7 @@ class Comparison:
     part: str | None
     rtol: float
     passed: bool
+    known: Any = None  # flat indices where `expected` is known (the rest NaN), or None: known everywhere
 
     def expected_value(self):
         if callable(self.expected):

@@ -55,3 +55,29 @@ def test_the_terminal_report_highlights_the_mistake_line():
     result = DayResult(day="day13", seed=1, exercises=[ExerciseResult("losses", 2.0, [test, other])])
     styled = [style for style, text in render(result) if "mistake: missing factor 2" in text]
     assert styled == ["bold yellow"]
+
+
+def test_a_large_gradient_is_matched_where_the_check_sampled_it_only():
+    """expect.gradient on a sampled tensor keeps the slopes it computed; the matcher judges there."""
+    from grader import expect
+    from grader.misconceptions import diagnose, recording
+
+    rng = np.random.default_rng(3)
+    y = rng.normal(size=(1000, 3))
+    y_pred = y + rng.normal(size=(1000, 3))
+    loss = lambda p: float(np.mean((p - y) ** 2))  # noqa: E731
+    catalogue = load_catalogue("day13")
+    for answer, named in (((y_pred - y) / y.size, "mse_grad.missing_factor_2"),
+                          (2 * (y_pred - y) / y.size + 1.0, None)):
+        recorder = recording.start()
+        try:
+            expect.gradient(loss, y_pred, answer, what="mse_grad", inputs={"y_pred": y_pred, "y": y})
+        except expect.Wrong:
+            pass
+        finally:
+            recording.stop()
+        (comparison,) = recorder.comparisons
+        known = np.isfinite(comparison.expected_value()).ravel()
+        assert comparison.known is not None and 30 <= known.sum() < 100 and known[comparison.known].all()
+        found = diagnose(catalogue, "mse_grad", recorder)
+        assert (found and found.id) == named
