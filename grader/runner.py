@@ -36,10 +36,13 @@ _UNUSED_PLUGINS = (
 
 def place_of(item) -> tuple[str, str, bool]:
     """(exercise id, covered function, hidden?) of a collected suite test, from its file and marker."""
-    path = Path(item.path)
-    marker = item.get_closest_marker("covers")
-    function = marker.args[0] if marker and marker.args else "?"
-    return path.stem.removeprefix("test_"), function, path.parent.name == "hidden"
+    place = getattr(item, "_grader_place", None)
+    if place is None:  # worked out once per collected test: a batch asks again for every submission
+        path = Path(item.path)
+        marker = item.get_closest_marker("covers")
+        function = marker.args[0] if marker and marker.args else "?"
+        place = item._grader_place = (path.stem.removeprefix("test_"), function, path.parent.name == "hidden")
+    return place
 
 
 def pytest_args(day: Day, files: list[str]) -> list[str]:
@@ -64,6 +67,7 @@ class _Session:
         self.records: list[tuple[str, str, str, bool, bool, str, bool, str | None]] = []
         self.errors: list[str] = []
         self.notes: list[str] = []
+        self.test_id = ""  # the running test's node id: the suites' rng fixture seeds from it
 
     def pytest_configure(self, config):
         config.grader_session = self  # read by the suites' conftest
@@ -78,6 +82,9 @@ class _Session:
     def pytest_collectreport(self, report):
         if report.failed:
             self.errors.append(f"suite {report.nodeid} failed to load:\n{report.longreprtext[-2000:]}")
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self.test_id = nodeid  # called before any fixture of the test is set up
 
     def pytest_runtest_setup(self, item):
         recording.start()  # what this test checks and calls, for the misconception matcher

@@ -17,7 +17,7 @@ LOSSES = DAY.exercise("losses")
 def folder(tmp_path):
     """A student's exercise folder: the untouched stubs."""
     target = tmp_path / "exercises"
-    shutil.copytree(EXERCISES, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(EXERCISES, target, ignore=shutil.ignore_patterns("__pycache__", ".grader-hints.json"))
     return target
 
 
