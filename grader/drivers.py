@@ -143,6 +143,32 @@ def call_reporting_changes(module: str, name: str, *args):
     return _plain(label, result, "its answer"), changed
 
 
+# --------------------------------------------------------------------------- optimizers
+
+
+def run_optimizer(module: str, name: str, returns: str, theta, grad, state: list, steps: int, hyper: list,
+                  with_t: bool = False, dtype: str | None = None) -> dict:
+    """A student's optimizer step fed its own output for `steps` steps, as a training loop would.
+
+    Step t calls name(theta, grad(theta), *state, [t,] *hyper), arrays cast to `dtype` when given;
+    it must return (theta, *state). One round trip instead of one per step. Returns every step's
+    arguments before the constants (theta, gradient, state) and what it returned.
+    """
+    label = f"{module}.{name}"
+    fn = _student_function(module, name)
+    cast = (lambda a: np.asarray(a, dtype=dtype)) if dtype else (lambda a: a)
+    inputs, outputs = [], []
+    for t in range(1, steps + 1):
+        args = [cast(theta), cast(grad(theta)), *(cast(s) for s in state)]
+        out = _call_watched(label, fn, *args, *([t] if with_t else []), *hyper)
+        if not (isinstance(out, (tuple, list)) and len(out) == 1 + len(state)):
+            raise _contract(label, f"should return {returns}")
+        inputs.append(args)
+        outputs.append(_plain(label, tuple(out), "its answer"))
+        theta, state = out[0], list(out[1:])
+    return {"inputs": inputs, "outputs": outputs}
+
+
 # --------------------------------------------------------------------------- autodiff
 #
 # A program is a list of steps; step i creates node n{i}:

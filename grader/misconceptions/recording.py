@@ -102,6 +102,13 @@ def _call_reporting_changes(args, result):
     return [Call(args[1], tuple(args[2:]), {}, value)]
 
 
+def _run_optimizer(args, result):
+    # run_optimizer(module, name, returns, theta, grad, state, steps, hyper, with_t, dtype) -> inputs, outputs
+    name, hyper, with_t = args[1], tuple(args[7]), bool(args[8]) if len(args) > 8 else False
+    return [Call(name, (*inputs, *((t,) if with_t else ()), *hyper), {}, tuple(out))
+            for t, (inputs, out) in enumerate(zip(result["inputs"], result["outputs"]), start=1)]
+
+
 def _run_program(args, result):
     # run_program(program, root, report) -> (data, grads) of the student's autodiff Values
     return [Call("Value", tuple(args), {}, result)]
@@ -113,6 +120,7 @@ DRIVERS: dict[str, Callable[[tuple, Any], list[Call]]] = {
     "grader.drivers:layer_round_trip": _layer_round_trip,
     "grader.drivers:call_reporting_changes": _call_reporting_changes,
     "grader.drivers:run_program": _run_program,
+    "grader.drivers:run_optimizer": _run_optimizer,
 }
 
 

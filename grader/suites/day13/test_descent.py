@@ -9,6 +9,7 @@ import pytest
 
 from grader import expect
 from grader.student import Trusted
+from grader.suites.day13._nets import run_driver
 
 STEPS = 6
 
@@ -101,6 +102,15 @@ def _run_optimizer(step, state, theta0, grad, steps):
     return np.array(thetas)
 
 
+def _student_trajectory(student, name, returns, theta0, trusted_grad, state, steps, hyper, *, with_t=False,
+                        dtype=None):
+    """theta after each of `steps` steps of the student's optimizer, fed its own state back (in the
+    worker, by grader.drivers.run_optimizer: one round trip for the whole run)."""
+    run = run_driver(student, "run_optimizer", f"descent.{name}", "descent", name, returns, theta0, trusted_grad,
+                     list(state), steps, list(hyper), with_t, dtype and np.dtype(dtype).name)
+    return np.array([np.asarray(out[0], dtype=np.float64) for out in run["outputs"]])
+
+
 def _momentum(theta, g, v, lr, beta):
     v = beta * v + g
     return theta - lr * v, v
@@ -127,16 +137,11 @@ def _judge_trajectory(got, expected, what, theta0, seed, dtype=np.float64):
 @pytest.mark.covers("momentum_step")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 def test_momentum_steps(student, rng, seed, dtype):
-    _, grad = _bowl(rng, (3,))
+    trusted, grad = _bowl(rng, (3,))
     theta0 = rng.normal(size=3).astype(dtype)
     lr, beta = 0.1, 0.8
-
-    def student_step(theta, g, v, t):
-        out = student.descent.momentum_step(np.asarray(theta, dtype), g.astype(dtype), np.asarray(v, dtype), lr, beta)
-        expect.that(isinstance(out, (tuple, list)) and len(out) == 2, "descent.momentum_step should return (theta, velocity)")
-        return out
-
-    got = _run_optimizer(student_step, np.zeros(3), theta0, grad, STEPS)
+    got = _student_trajectory(student, "momentum_step", "(theta, velocity)", theta0, trusted, [np.zeros(3)], STEPS,
+                              [lr, beta], dtype=dtype)
     expected = _run_optimizer(lambda th, g, v, t: _momentum(th, g, v, lr, beta), np.zeros(3), theta0.astype(float), grad, STEPS)
     _judge_trajectory(got, expected, f"descent.momentum_step(lr={lr}, beta={beta})", theta0, seed, dtype)
 
@@ -155,16 +160,11 @@ def test_momentum_step_default_beta(student, rng, seed):
 @pytest.mark.covers("rmsprop_step")
 @pytest.mark.parametrize("eps", [1e-8, 0.5], ids=["eps=1e-8", "eps=0.5"])
 def test_rmsprop_steps(student, rng, seed, eps):
-    _, grad = _bowl(rng, (4,))
+    trusted, grad = _bowl(rng, (4,))
     theta0 = rng.normal(size=4)
     lr, decay = 0.05, 0.7
-
-    def student_step(theta, g, c, t):
-        out = student.descent.rmsprop_step(theta, g, c, lr, decay, eps)
-        expect.that(isinstance(out, (tuple, list)) and len(out) == 2, "descent.rmsprop_step should return (theta, cache)")
-        return out
-
-    got = _run_optimizer(student_step, np.zeros(4), theta0, grad, STEPS)
+    got = _student_trajectory(student, "rmsprop_step", "(theta, cache)", theta0, trusted, [np.zeros(4)], STEPS,
+                              [lr, decay, eps])
     expected = _run_optimizer(lambda th, g, c, t: _rmsprop(th, g, c, lr, decay, eps), np.zeros(4), theta0, grad, STEPS)
     _judge_trajectory(got, expected, f"descent.rmsprop_step(lr={lr}, decay={decay}, eps={eps})", theta0, seed)
 
@@ -172,17 +172,12 @@ def test_rmsprop_steps(student, rng, seed, eps):
 @pytest.mark.covers("adam_step")
 @pytest.mark.parametrize("eps", [1e-8, 0.3], ids=["eps=1e-8", "eps=0.3"])
 def test_adam_steps(student, rng, seed, eps):
-    _, grad = _bowl(rng, (2, 3))
+    trusted, grad = _bowl(rng, (2, 3))
     theta0 = rng.normal(size=(2, 3))
     lr, b1, b2 = 0.1, 0.8, 0.95
-
-    def student_step(theta, g, state, t):
-        out = student.descent.adam_step(theta, g, state[0], state[1], t, lr, b1, b2, eps)
-        expect.that(isinstance(out, (tuple, list)) and len(out) == 3, "descent.adam_step should return (theta, m, v)")
-        return out[0], (out[1], out[2])
-
     zeros = (np.zeros((2, 3)), np.zeros((2, 3)))
-    got = _run_optimizer(student_step, zeros, theta0, grad, STEPS)
+    got = _student_trajectory(student, "adam_step", "(theta, m, v)", theta0, trusted, zeros, STEPS, [lr, b1, b2, eps],
+                              with_t=True)
 
     def ref_step(th, g, state, t):
         th, m, v = _adam(th, g, state[0], state[1], t, lr, b1, b2, eps)
