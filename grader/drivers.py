@@ -221,16 +221,16 @@ def expand(program: list) -> list:
             steps.append(step)
             continue
         _, start, pattern, count = step
-        previous = start
+        # Each entry as (op, other operand or None, other operand on the left?), worked out once:
+        # a repeat is 10,000 steps long.
+        shapes = [(entry[0], entry[1] if len(entry) > 1 else None, len(entry) == 3 and entry[2] == "left")
+                  for entry in pattern]
+        previous, period = start, len(shapes)
         for k in range(count):
-            op, *rest = pattern[k % len(pattern)]
-            if not rest:
-                steps.append([op, previous])
-            elif len(rest) == 2 and rest[1] == "left":
-                steps.append([op, rest[0], previous])
-            else:
-                steps.append([op, previous, rest[0]])
-            previous = len(steps) - 1
+            op, other, left = shapes[k % period]
+            node = len(steps)
+            steps.append([op, previous] if other is None else [op, other, previous] if left else [op, previous, other])
+            previous = node
     return steps
 
 
