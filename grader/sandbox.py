@@ -220,8 +220,9 @@ class Bubblewrap:
 
     def describe(self) -> str:
         who = "a uid of its own" if _is_root() else "a user namespace"
+        how = "; workers forked from a sandboxed zygote with NumPy loaded" if self.forking else ""
         return (f"bubblewrap sandbox ({self.bwrap}): no network, private /tmp, read-only system, "
-                f"only its own submission visible, {who}, at most {PROCESS_LIMIT} processes")
+                f"only its own submission visible, {who}, at most {PROCESS_LIMIT} processes{how}")
 
     def prepare(self, original: Path) -> Prepared:
         original = Path(original).resolve()

@@ -72,6 +72,7 @@ def _submission(box, name: str) -> StudentProcess:
 def test_the_grader_forks_workers_here(tmp_path):
     chosen = sandbox.choose(tmp_path)
     assert chosen.kind == "bubblewrap" and chosen.forking, getattr(chosen, "forking_problem", chosen.describe())
+    assert "forked from a sandboxed zygote" in chosen.describe()  # what `grader grade` prints at the end
 
 
 def test_a_forked_worker_has_no_privilege_and_sees_only_its_own_copy(box):
