@@ -17,8 +17,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from grader.codec import (
     ChannelClosed,
     CodecError,
@@ -81,7 +79,7 @@ class StudentAttr(WireRef):
 class Handle(WireRef):
     """An object kept in the worker (a callable a student function returned)."""
 
-    def __init__(self, student: "StudentProcess", number: int, label: str):
+    def __init__(self, student: StudentProcess, number: int, label: str):
         self.student, self.number, self.label = student, number, label
 
     def __wire__(self) -> dict:
@@ -92,7 +90,7 @@ class Handle(WireRef):
 
 
 class _Function:
-    def __init__(self, student: "StudentProcess", module: str, name: str):
+    def __init__(self, student: StudentProcess, module: str, name: str):
         self.student, self.module, self.name = student, module, name
 
     def __call__(self, *args, timeout: float | None = None, allow_warnings: bool = True, **kwargs):
@@ -105,7 +103,7 @@ class _Function:
 
 
 class _Module:
-    def __init__(self, student: "StudentProcess", name: str):
+    def __init__(self, student: StudentProcess, name: str):
         self._student, self._name = student, name
 
     def __getattr__(self, name: str) -> _Function:
@@ -169,7 +167,7 @@ class StudentProcess:
             except OSError:
                 pass
 
-    def _exec(self, req_r: int, resp_w: int) -> "_Exec":
+    def _exec(self, req_r: int, resp_w: int) -> _Exec:
         argv = [sys.executable, "-I", "-S", "-c", _worker_boot(), str(self.submission), str(req_r), str(resp_w)]
         env = _worker_env()
         cwd, preexec = str(self.cwd), _limit_resources
