@@ -245,8 +245,9 @@ class Bubblewrap:
         for attempt in (1, 2):  # a zygote that died (killed, out of memory) is replaced once
             if self._zygote is None or not self._zygote.alive():
                 self.close()
+                kept_in_tmp = [str(p) for p in _python_paths() if Path("/tmp") in p.parents]
                 spec = {"uid": UID_BASE + os.getpid(), "nproc": PROCESS_LIMIT, "tmp_bytes": TMP_BYTES,
-                        "scratch_bytes": SCRATCH_BYTES}
+                        "scratch_bytes": SCRATCH_BYTES, "kept_in_tmp": kept_in_tmp}
                 self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging),
                                              _sandbox_env(_worker_env()), None, spec)
             try:

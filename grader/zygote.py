@@ -39,7 +39,7 @@ CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_K
 
 _CLONE_NEWNS, _CLONE_NEWPID, _CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
-_MS_REC, _MS_PRIVATE = 1 << 14, 1 << 18
+_MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 32, 4096, 1 << 14, 1 << 18
 _PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS = 1, 38
 
 
@@ -133,7 +133,7 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
     """Pid 1 of a new namespace: build its private filesystem, drop every privilege, serve."""
     _check(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL), "prctl")
     uid = spec["uid"]
-    _mount(libc, "tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={spec['tmp_bytes']},mode=1777")
+    _private_tmp(libc, spec["tmp_bytes"], spec["kept_in_tmp"])
     _mount(libc, "tmpfs", SUBMISSION, "tmpfs", _MS_NOSUID | _MS_NODEV,
            f"size={spec['scratch_bytes']},mode=0700,uid={uid},gid={uid}")
     source = os.path.join(STAGING, spec["folder"])
@@ -175,6 +175,22 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
         except Exception:  # noqa: BLE001 - student code may have replaced them
             pass
     os._exit(code)
+
+
+def _private_tmp(libc, size: int, kept: list[str]) -> None:
+    """A fresh /tmp. Folders of the Python installation that live under /tmp (a venv made in /tmp)
+    are bound back in, read-only, from the zygote's view of them (suites still masked)."""
+    handles = [(path, os.open(path, os.O_PATH)) for path in kept]
+    _mount(libc, "tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={size},mode=1777")
+    for path, handle in handles:
+        os.makedirs(path, exist_ok=True)
+        folder = path
+        while folder not in ("/tmp", "/"):
+            os.chmod(folder, 0o755)  # root's folders: the student may enter them, not write there
+            folder = os.path.dirname(folder)
+        _mount(libc, f"/proc/self/fd/{handle}", path, None, _MS_BIND | _MS_REC)
+        _mount(libc, "none", path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
+        os.close(handle)
 
 
 def _limit(nproc: int) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +129,44 @@ def test_without_a_staging_folder_each_worker_gets_a_sandbox_of_its_own(tmp_path
         facts = student.call("probe", "facts")
     assert facts["uid"] >= sandbox.UID_BASE and int(facts["cap_eff"], 16) == 0
     assert facts["cwd"] == "/submission" and facts["interfaces"] == ["lo"]
+
+
+def test_python_folders_under_tmp_stay_importable_behind_the_private_tmp(tmp_path, monkeypatch):
+    """A venv or checkout made in /tmp (as CI does) is bound back in, read-only, over the fresh /tmp."""
+    installed = Path(tempfile.mkdtemp(dir="/tmp", prefix="venv-like-"))
+    try:
+        (installed / "lib").mkdir()
+        (installed / "lib" / "helper_under_tmp.py").write_text("VALUE = 7\n")
+        for path in (installed, installed / "lib"):
+            os.chmod(path, 0o755)
+        real = sandbox._python_paths
+        monkeypatch.setattr(sandbox, "_python_paths", lambda: real() + [installed])
+        staging = tmp_path / "staging"
+        staging.mkdir(mode=0o755)
+        forking = sandbox.Bubblewrap(shutil.which("bwrap"), staging)
+        folder = staging / "student"
+        folder.mkdir(mode=0o755)
+        (folder / "probe.py").write_text(textwrap.dedent(f"""
+            import os, sys
+            sys.path.append({str(installed / 'lib')!r})
+
+            def look():
+                import helper_under_tmp
+                try:
+                    open({str(installed / 'lib' / 'written')!r}, "w").close()
+                    writable = True
+                except OSError:
+                    writable = False
+                return helper_under_tmp.VALUE, writable, sorted(os.listdir("/tmp"))
+        """))
+        try:
+            with StudentProcess(folder, spawner=forking.prepare(folder).spawner, timeout=10) as student:
+                value, writable, in_tmp = student.call("probe", "look")
+        finally:
+            forking.close()
+        assert value == 7 and writable is False
+        expected = {p.relative_to("/tmp").parts[0] for p in sandbox._python_paths() if Path("/tmp") in p.parents}
+        assert in_tmp == sorted(expected)  # the Python folders, nothing else of the host's /tmp
+        assert not (installed / "lib" / "written").exists()
+    finally:
+        shutil.rmtree(installed, ignore_errors=True)
