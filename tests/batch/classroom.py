@@ -119,3 +119,10 @@ def verdicts_of(result: dict, function: str) -> list[dict]:
 
 def exercise_score(result: dict, exercise: str) -> float:
     return next(ex["score"] for ex in result["exercises"] if ex["id"] == exercise)
+
+
+def python_in_tmp() -> list[str]:
+    """Top-level /tmp names a sandbox shows read-only because the Python install lives there (a venv in /tmp)."""
+    from grader.sandbox import _python_paths
+
+    return sorted({p.relative_to("/tmp").parts[0] for p in _python_paths() if Path("/tmp") in p.parents})

@@ -15,24 +15,15 @@ from grader.results import HIDDEN_MESSAGE
 
 from .classroom import (
     GRADED, ROOT, SOLUTIONS, STUBS, copy_solutions, exercise_score, feedback, grades, make_zip, notebook,
-    processes_mentioning, record, run_grade, snapshot, solution_body, verdicts_of,
+    processes_mentioning, python_in_tmp, record, run_grade, snapshot, solution_body, verdicts_of,
 )
 
 FULL = 10.0  # each of the three graded modules is worth 10 points
 SLEEP_MARK = "1234.5678"  # the fork bomb's children sleep this long: easy to find in /proc
 
 
-def _python_in_tmp() -> list[str]:
-    """Top-level /tmp names the sandbox shows read-only because the Python install lives there."""
-    from pathlib import Path
-
-    from grader.sandbox import _python_paths
-
-    return sorted({p.relative_to("/tmp").parts[0] for p in _python_paths() if Path("/tmp") in p.parents})
-
-
 def build_class(base):
-    python_in_tmp = _python_in_tmp()
+    tmp_names = python_in_tmp()
     subs, out, canary = base / "submissions", base / "graded", base / "canary.txt"
     canary.write_text("nobody may change this file\n")
     paths = {"subs": subs, "out": out, "canary": canary, "solutions": SOLUTIONS,
@@ -182,7 +173,7 @@ if stolen:
         # /tmp is the sandbox's own tmpfs; where the Python installation itself lives
         # under the host's /tmp (a venv in /tmp), its read-only bind shows there too.
         for name in os.listdir("/tmp"):
-            if name not in {python_in_tmp!r}:
+            if name not in {tmp_names!r}:
                 FOUND.append(f"/tmp not private: {{name}}")
                 continue
             try:
