@@ -181,15 +181,19 @@ def _bwrap_argv(bwrap: str, original: Path, worker_argv: list[str], uid: int | N
     return argv + ["/bin/sh", "-c", script, "sh", *worker_argv]
 
 
-def _zygote_argv(bwrap: str, staging: Path) -> list[str]:
-    """One sandbox for many workers (as root): the zygote, which forks each into namespaces of its own."""
+def _zygote_argv(bwrap: str, staging: Path, user_namespace: bool) -> list[str]:
+    """One sandbox for many workers: the zygote, which forks each into namespaces of its own.
+
+    As root the workers drop to a uid of their own; otherwise the zygote lives in a user namespace
+    (its capabilities count only there) and the workers drop every capability instead."""
     from grader import zygote
 
     tree = _Tree()
-    argv = _system_view(bwrap, tree, user_namespace=False)
+    argv = _system_view(bwrap, tree, user_namespace=user_namespace)
     argv += tree.bind("--ro-bind", staging, Path(zygote.STAGING))
     argv += ["--perms", "0755", "--dir", zygote.SUBMISSION]  # each worker mounts its own tmpfs here
-    for capability in zygote.CAPABILITIES:  # the zygote's, to build each worker's sandbox; workers drop all
+    capabilities = zygote.USERNS_CAPABILITIES if user_namespace else zygote.CAPABILITIES
+    for capability in capabilities:  # the zygote's, to build each worker's sandbox; workers drop all
         argv += ["--cap-add", capability]
     return argv + ["--chdir", "/", "--", sys.executable, "-I", "-S", "-c", zygote.boot_code(worker_import_paths())]
 
@@ -206,15 +210,17 @@ def _preexec_with_nproc() -> None:
 
 
 class Bubblewrap:
-    """bubblewrap around every worker. Given a staging folder (and run as root), one sandboxed zygote
-    forks each worker from a process with NumPy already imported (grader.zygote); otherwise each
-    worker gets a sandbox of its own, started by exec."""
+    """bubblewrap around every worker. Given a staging folder, one sandboxed zygote forks each worker
+    from a process with NumPy already imported (grader.zygote); otherwise each worker gets a
+    sandbox of its own, started by exec."""
 
     kind = "bubblewrap"
 
-    def __init__(self, bwrap: str, staging: Path | None = None):
+    def __init__(self, bwrap: str, staging: Path | None = None, *, user_namespace: bool | None = None):
         self.bwrap = bwrap
-        self.staging = Path(staging).resolve() if staging is not None and _is_root() else None
+        self.staging = Path(staging).resolve() if staging is not None else None
+        # Not root: the zygote and its workers live in a user namespace of their own.
+        self.user_namespace = not _is_root() if user_namespace is None else user_namespace
         self._zygote = None
         self.forking, self.forking_problem = False, ""  # set by choose() after a real probe
 
@@ -246,9 +252,11 @@ class Bubblewrap:
             if self._zygote is None or not self._zygote.alive():
                 self.close()
                 kept_in_tmp = [str(p) for p in _python_paths() if Path("/tmp") in p.parents]
-                spec = {"uid": UID_BASE + os.getpid(), "nproc": PROCESS_LIMIT, "tmp_bytes": TMP_BYTES,
-                        "scratch_bytes": SCRATCH_BYTES, "kept_in_tmp": kept_in_tmp}
-                self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging),
+                # In a user namespace the zygote and the keeper share the worker's uid and its count.
+                uid, nproc = (None, PROCESS_LIMIT + 2) if self.user_namespace else (UID_BASE + os.getpid(), PROCESS_LIMIT)
+                spec = {"uid": uid, "nproc": nproc, "tmp_bytes": TMP_BYTES, "scratch_bytes": SCRATCH_BYTES,
+                        "kept_in_tmp": kept_in_tmp}
+                self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging, self.user_namespace),
                                              _sandbox_env(_worker_env()), None, spec)
             try:
                 return self._zygote.spawn(folder, req_r, resp_w, output)
@@ -352,7 +360,7 @@ def choose(work: Path) -> Bubblewrap | RlimitsOnly:
         sandbox.check(work)
     except SandboxUnavailable as exc:
         return RlimitsOnly(str(exc))
-    if _is_root():  # workers can be forked from a zygote: the same sandbox, ~80 ms less per submission
-        sandbox.forking_problem = sandbox.check_forking(work)
-        sandbox.forking = not sandbox.forking_problem
+    # Workers can be forked from a zygote: the same sandbox, ~80 ms less CPU per submission.
+    sandbox.forking_problem = sandbox.check_forking(work)
+    sandbox.forking = not sandbox.forking_problem
     return sandbox

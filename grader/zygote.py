@@ -1,17 +1,18 @@
 """Start sandboxed workers by forking one process that has already imported NumPy.
 
 A fresh `python` plus `import numpy` costs about 80 ms of CPU, more than
-grading a small assignment. So a batch grading process (as root) starts one
+grading a small assignment. So each batch grading process starts one
 bubblewrap sandbox holding a *zygote*: Python with NumPy and the worker
 loaded. For every submission the zygote forks a child that isolates itself
 further before any student code runs:
 
-    zygote (in bwrap, caps: SYS_ADMIN SETUID SETGID CHOWN KILL)
+    zygote (in bwrap; as root caps SYS_ADMIN SETUID SETGID CHOWN KILL,
+            otherwise SYS_ADMIN inside a user namespace of its own)
       └─ keeper: new mount, pid and IPC namespaces; waits, kills on request
            └─ worker, pid 1 of its namespace: fresh /tmp, /proc and
               /submission (a tmpfs holding a copy of this submission),
-              /staging hidden, rlimits, then a uid of its own with no
-              capabilities and no_new_privs; only then student code.
+              /staging hidden, rlimits, then (as root) a uid of its own,
+              no capabilities and no_new_privs; only then student code.
 
 When the worker ends, the kernel kills every process left in its pid
 namespace, so nothing a submission started outlives it. The grading
@@ -36,11 +37,21 @@ import tempfile
 STAGING = "/staging"  # the grading process's unpacked submissions, read-only
 SUBMISSION = "/submission"
 CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL")
+USERNS_CAPABILITIES = ("CAP_SYS_ADMIN",)  # not root: the zygote's user namespace has one uid, kept by all
 
 _CLONE_NEWNS, _CLONE_NEWPID, _CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
 _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 32, 4096, 1 << 14, 1 << 18
-_PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS = 1, 38
+_PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 1, 38, 47, 4
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
 class ZygoteGone(Exception):
@@ -134,11 +145,11 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
     _check(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL), "prctl")
     uid = spec["uid"]
     _private_tmp(libc, spec["tmp_bytes"], spec["kept_in_tmp"])
-    _mount(libc, "tmpfs", SUBMISSION, "tmpfs", _MS_NOSUID | _MS_NODEV,
-           f"size={spec['scratch_bytes']},mode=0700,uid={uid},gid={uid}")
+    owner = f",uid={uid},gid={uid}" if uid is not None else ""  # None: the user namespace's own uid
+    _mount(libc, "tmpfs", SUBMISSION, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={spec['scratch_bytes']},mode=0700{owner}")
     source = os.path.join(STAGING, spec["folder"])
     shutil.copytree(source, SUBMISSION, symlinks=True, dirs_exist_ok=True)
-    for root, dirs, files in os.walk(SUBMISSION):
+    for root, dirs, files in os.walk(SUBMISSION) if uid is not None else ():
         for name in dirs + files:
             os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
     _mount(libc, "tmpfs", STAGING, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k")
@@ -153,10 +164,12 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
     _limit(spec["nproc"])
     os.chdir(SUBMISSION)
     os.environ.update(HOME=SUBMISSION, TMPDIR="/tmp")
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)  # from root to another uid: every capability is gone
-    _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)  # from root to another uid: every capability is gone
+    _drop_capabilities(libc)  # (as another uid already none; in a user namespace, the zygote's)
+    _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")  # and no exec can give any back
     _check(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL), "prctl")  # changing uid cleared it
     if "numpy.random" in sys.modules:  # not the zygote's random state in every worker
         sys.modules["numpy.random"].seed()
@@ -175,6 +188,12 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
         except Exception:  # noqa: BLE001 - student code may have replaced them
             pass
     os._exit(code)
+
+
+def _drop_capabilities(libc) -> None:
+    """Empty effective, permitted, inheritable and ambient capability sets."""
+    _check(libc.capset(ctypes.byref(_CapHeader(_CAPABILITY_VERSION_3, 0)), (_CapData * 2)()), "capset")
+    _check(libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl")
 
 
 def _private_tmp(libc, size: int, kept: list[str]) -> None:
