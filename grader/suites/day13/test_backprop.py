@@ -84,7 +84,7 @@ def two_layer_loss_grads_case(student, rng, seed, dtype, **sizes):
     params, X, y = network(rng, dtype, **sizes)
     _, grads = two_layer_loss_answer(student, params, X, y)
     expect.gradients(lambda p: _nets.mse_loss(p, X, y), params, grads,
-                     what="the grads of backprop.two_layer_loss(params, X, y)",
+                     what="the grads dict returned by backprop.two_layer_loss(params, X, y)",
                      inputs={"X": X, "y": y}, dtype=dtype, seed=seed)
 
 
