@@ -60,6 +60,11 @@ class CpuMeter:
 
         self.path = self.usage_file = None
         for root, usage in (("/sys/fs/cgroup/cpuacct", "cpuacct.usage"), ("/sys/fs/cgroup", "cpu.stat")):
+            for stale in Path(root).glob("batch-bench-*"):  # left by a run that was killed
+                try:
+                    stale.rmdir()  # only succeeds once no process is left in it
+                except OSError:
+                    pass
             try:
                 path = Path(root) / f"batch-bench-{os.getpid()}"
                 path.mkdir()
