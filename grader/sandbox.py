@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader.student import _limit_resources, _worker_env, worker_import_paths
+from grader.student import _limit_resources, _worker_env, boot_program
 
 PROCESS_LIMIT = 32  # processes *and threads* of one sandbox; the worker itself needs 2 or 3
 TMP_BYTES = 64 * 1024**2  # the private /tmp
@@ -195,7 +195,7 @@ def _zygote_argv(bwrap: str, staging: Path, user_namespace: bool) -> list[str]:
     capabilities = zygote.USERNS_CAPABILITIES if user_namespace else zygote.CAPABILITIES
     for capability in capabilities:  # the zygote's, to build each worker's sandbox; workers drop all
         argv += ["--cap-add", capability]
-    return argv + ["--chdir", "/", "--", sys.executable, "-I", "-S", "-c", zygote.boot_code(worker_import_paths())]
+    return argv + ["--chdir", "/", "--", sys.executable, "-I", "-S", "-c", boot_program(zygote.BOOT_CALL)]
 
 
 def _sandbox_env(env: dict) -> dict:
@@ -203,10 +203,7 @@ def _sandbox_env(env: dict) -> dict:
 
 
 def _preexec_with_nproc() -> None:
-    import resource
-
-    _limit_resources()
-    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
+    _limit_resources(PROCESS_LIMIT)
 
 
 class Bubblewrap:
@@ -257,7 +254,7 @@ class Bubblewrap:
                 spec = {"uid": uid, "nproc": nproc, "tmp_bytes": TMP_BYTES, "scratch_bytes": SCRATCH_BYTES,
                         "kept_in_tmp": kept_in_tmp}
                 self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging, self.user_namespace),
-                                             _sandbox_env(_worker_env()), None, spec)
+                                             _sandbox_env(_worker_env()), spec)
             try:
                 return self._zygote.spawn(folder, req_r, resp_w, output)
             except zygote.ZygoteGone:
@@ -356,11 +353,13 @@ def choose(work: Path) -> Bubblewrap | RlimitsOnly:
     if not shutil.which(helper):
         return RlimitsOnly(f"{helper} (util-linux) is not installed; the sandbox needs it to limit processes")
     sandbox = Bubblewrap(bwrap)
-    try:
-        sandbox.check(work)
-    except SandboxUnavailable as exc:
-        return RlimitsOnly(str(exc))
-    # Workers can be forked from a zygote: the same sandbox, ~80 ms less CPU per submission.
+    # Workers forked from a zygote: the same sandbox, ~80 ms less CPU per submission. Only if
+    # that cannot run here is the sandbox-per-worker (exec) path probed and used.
     sandbox.forking_problem = sandbox.check_forking(work)
     sandbox.forking = not sandbox.forking_problem
+    if not sandbox.forking:
+        try:
+            sandbox.check(work)
+        except SandboxUnavailable as exc:
+            return RlimitsOnly(str(exc))
     return sandbox

@@ -368,14 +368,17 @@ def worker_import_paths() -> list[str]:
     return [str(Path(grader.__file__).resolve().parent.parent), *site.getsitepackages()]
 
 
-def _worker_boot() -> str:
-    """The worker's -c program: `python -I -S` skips site (its .pth files and the editable-install
-    finder cost CPU at every start), so the places grader and NumPy come from are named here,
-    after the standard library as site would put them."""
+def boot_program(call: str) -> str:
+    """A -c program for `python -I -S` that runs `call`. -S skips site (its .pth files and the
+    editable-install finder cost CPU at every start), so the places grader and NumPy come from
+    are named here, after the standard library as site would put them."""
     paths = worker_import_paths()
     # site would also have made exit() and quit(); student code may call them
-    return (f"import sys, builtins; sys.path += {paths!r}; builtins.exit = builtins.quit = sys.exit; "
-            f"from grader.worker import serve; serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))")
+    return f"import sys, builtins; sys.path += {paths!r}; builtins.exit = builtins.quit = sys.exit; {call}"
+
+
+def _worker_boot() -> str:
+    return boot_program("from grader.worker import serve; serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))")
 
 
 def _worker_env() -> dict:
@@ -391,17 +394,17 @@ FILE_SIZE_LIMIT = 64 * 1024**2
 CPU_SECONDS_LIMIT = 600
 
 
-def _limit_resources() -> None:
-    """rlimits for the worker (runs in the child between fork and exec)."""
+def _limit_resources(processes: int | None = None) -> None:
+    """rlimits for the worker (in the child before exec, or in a forked worker); `processes`
+    also caps the processes of its user (RLIMIT_NPROC, which never binds root)."""
     import resource
 
-    for limit, value in (
-        (resource.RLIMIT_AS, MEMORY_LIMIT),
-        (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT),
-        (resource.RLIMIT_CPU, CPU_SECONDS_LIMIT),
-        (resource.RLIMIT_CORE, 0),
-    ):
+    limits = [(resource.RLIMIT_AS, MEMORY_LIMIT), (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT),
+              (resource.RLIMIT_CPU, CPU_SECONDS_LIMIT), (resource.RLIMIT_CORE, 0)]
+    for limit, value in limits:
         try:
             resource.setrlimit(limit, (value, value))
         except (ValueError, OSError):
             pass
+    if processes is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))

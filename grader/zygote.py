@@ -37,6 +37,8 @@ import tempfile
 STAGING = "/staging"  # the grading process's unpacked submissions, read-only
 SUBMISSION = "/submission"
 CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL")
+# The zygote's -c program (run as the worker's: -I -S, import paths named); argv[1] is its socket.
+BOOT_CALL = "from grader.zygote import serve_forks; serve_forks(int(sys.argv[1]))"
 USERNS_CAPABILITIES = ("CAP_SYS_ADMIN",)  # not root: the zygote's user namespace has one uid, kept by all
 
 _CLONE_NEWNS, _CLONE_NEWPID, _CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
@@ -161,7 +163,9 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
     keep = sorted({0, 1, 2, req_r, resp_w})
     for low, high in zip(keep, keep[1:] + [1 << 16]):
         os.closerange(low + 1, high)
-    _limit(spec["nproc"])
+    from grader.student import _limit_resources
+
+    _limit_resources(spec["nproc"])
     os.chdir(SUBMISSION)
     os.environ.update(HOME=SUBMISSION, TMPDIR="/tmp")
     if uid is not None:
@@ -212,15 +216,6 @@ def _private_tmp(libc, size: int, kept: list[str]) -> None:
         os.close(handle)
 
 
-def _limit(nproc: int) -> None:
-    import resource
-
-    from grader.student import _limit_resources
-
-    _limit_resources()
-    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-
-
 # --------------------------------------------------------------------------- the grading process's side
 
 
@@ -251,12 +246,12 @@ class ForkedWorker:
 class Zygote:
     """One running zygote; spawn() forks a worker for a folder under the staging directory."""
 
-    def __init__(self, argv: list[str], env: dict, preexec, spec: dict):
+    def __init__(self, argv: list[str], env: dict, spec: dict):
         self.spec = spec
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         fd = theirs.fileno()
         self.errors = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads it while all is well
-        self.process = subprocess.Popen([*argv, str(fd)], env=env, cwd="/", pass_fds=(fd,), preexec_fn=preexec,
+        self.process = subprocess.Popen([*argv, str(fd)], env=env, cwd="/", pass_fds=(fd,),
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=self.errors, start_new_session=True)
         theirs.close()
@@ -294,9 +289,3 @@ class Zygote:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-
-
-def boot_code(paths: list[str]) -> str:
-    """The zygote's -c program (as the worker's: -I -S, with the import paths named)."""
-    return (f"import sys, builtins; sys.path += {paths!r}; builtins.exit = builtins.quit = sys.exit; "
-            f"from grader.zygote import serve_forks; serve_forks(int(sys.argv[1]))")
