@@ -84,10 +84,13 @@ class _Session:
             self.errors.append(f"suite {report.nodeid} failed to load:\n{report.longreprtext[-2000:]}")
 
     def pytest_runtest_logstart(self, nodeid, location):
-        self.test_id = nodeid  # called before any fixture of the test is set up
+        self.begin_test(nodeid)  # called before any fixture of the test is set up
 
-    def pytest_runtest_setup(self, item):
-        recording.start()  # what this test checks and calls, for the misconception matcher
+    def begin_test(self, nodeid: str) -> None:
+        """A test starts: its id seeds the suites' rng fixture; what it checks and calls is recorded
+        for the misconception matcher."""
+        self.test_id = nodeid
+        recording.start()
 
     def pytest_runtest_makereport(self, item, call):
         if call.when in ("setup", "teardown") and call.excinfo is None:

@@ -141,8 +141,7 @@ def _run_item(item, nextitem, recorder) -> None:
 
     if not item._request:  # a test runs once per round; pytest makes its request once per run
         item._initrequest()
-    recorder.test_id = item.nodeid  # the suites' rng fixture seeds from it
-    recording.start()  # what this test checks and calls, for the misconception matcher
+    recorder.begin_test(item.nodeid)
     error = None
     try:
         item.session._setupstate.setup(item)
