@@ -505,7 +505,7 @@ def _prepare(f, x, analytic, *, name, rtol, seed, max_full, f_value, n_direction
     lines = ([_Line(fwd, h[i], coord=int(i)) for i in idx]
              + [_Line(fwd, t, direction=u) for u in dirs])
     got = np.concatenate([a[idx], [float(np.dot(a, u)) for u in dirs]])
-    return _Probe(name, fwd, lines, got, _Labels(idx, fwd.shape, len(dirs)), idx.size, scale_hint, rtol, how)
+    return _Probe(name, fwd, lines, got, _Labels(idx, fwd.shape, len(dirs)), scale_hint, rtol, how)
 
 
 @dataclass
@@ -516,8 +516,7 @@ class _Probe:
     fwd: _Forward
     lines: list
     got: np.ndarray
-    labels: _Labels
-    n_entries: int  # the first n_entries lines are single entries, the rest directions
+    labels: _Labels  # labels.n_entries: the first lines are single entries, the rest directions
     scale_hint: float
     rtol: float
     how: str
@@ -527,13 +526,13 @@ class _Probe:
 
     def magnitude(self) -> float:
         """Largest |central slope| over single entries (directions can be sqrt(size) larger)."""
-        return float(np.abs(self.central[: self.n_entries]).max(initial=0.0))
+        return float(np.abs(self.central[: self.labels.n_entries]).max(initial=0.0))
 
     def judge(self, fixed_scale: float | None = None, min_scale: float = 0.0) -> CheckResult:
         """Kink brackets, the scale S and finite-difference noise, folded into one verdict."""
         central, got, labels, lines = self.central, self.got, self.labels, self.lines
         rtol = self.rtol
-        is_entry = np.arange(len(lines)) < self.n_entries
+        is_entry = np.arange(len(lines)) < labels.n_entries
         sides = np.array([ln.first_order_sides() for ln in lines]).reshape(-1, 2)
         # Kinks: where the one-sided slopes disagree, measure both sides to second order and
         # accept anything between them. On smooth lines the bracket shrinks to O(h^2).
@@ -574,7 +573,7 @@ class _Probe:
         return result
 
 
-def _kink_note(rescued: np.ndarray, labels: list, lo: np.ndarray, hi: np.ndarray) -> str:
+def _kink_note(rescued: np.ndarray, labels: _Labels, lo: np.ndarray, hi: np.ndarray) -> str:
     """Say where a subgradient was accepted; rescued marks entries the bracket let pass."""
     where = np.flatnonzero(rescued)
     if where.size == 0:
