@@ -402,8 +402,7 @@ def _grading_process(conn, config: dict) -> None:
 
     try:
         suite_session.serve(day, rounds(), finished)
-        if hasattr(box, "close"):
-            box.close()
+        box.close()
     except GraderError as exc:  # the suites are broken: no submission can be graded
         conn.send(("fatal", str(exc)))
     except OSError as exc:  # the output folder is full or gone: stop rather than lose results

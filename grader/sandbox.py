@@ -341,6 +341,9 @@ class RlimitsOnly:
     def check(self, work: Path) -> None:
         return None
 
+    def close(self) -> None:
+        return None  # nothing kept running between submissions
+
 
 def choose(work: Path) -> Bubblewrap | RlimitsOnly:
     """bubblewrap if it runs here (probed once, for real), else the rlimits fallback with the reason."""
