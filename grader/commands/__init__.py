@@ -1,7 +1,8 @@
 """One module per `grader` subcommand: register(subparsers) and run(args).
 
 The student-facing commands (check, list, watch, hint) share the options
-and checks below, so they accept and reject the same things.
+and checks below, and so do the instructor's grading commands (grade,
+nbgrader-import), so they accept and reject the same things.
 """
 
 from __future__ import annotations
@@ -22,7 +23,23 @@ def student_folder(args, day) -> Path:
     if not folder.is_dir():
         hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
         raise UsageError(f"no folder {folder}{hint}")
-    timeout = getattr(args, "timeout", None)
+    _check_timeout(getattr(args, "timeout", None))
+    return folder
+
+
+def check_grading_numbers(args) -> None:
+    """--jobs, --seed and --timeout of the instructor's grading commands (UsageError otherwise)."""
+    from grader.cli import UsageError
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs takes a whole number from 1 up")
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise UsageError("--seed takes a whole number from 0 up")
+    _check_timeout(args.timeout)
+
+
+def _check_timeout(timeout: float | None) -> None:
+    from grader.cli import UsageError
+
     if timeout is not None and not 0 < timeout <= 3600:
         raise UsageError("--timeout takes seconds between 0 and 3600")
-    return folder

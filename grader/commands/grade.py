@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from grader.commands import check_grading_numbers
+
 DESCRIPTION = """\
 Grade every submission in SUBMISSIONS, each in a sandbox, several at a time.
 
@@ -122,12 +124,7 @@ def run(args) -> int:
 
         chosen = [day.exercise(e.strip()) for e in args.exercises.split(",") if e.strip()]
         day = dataclasses.replace(day, exercises=tuple(chosen))
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs takes a whole number from 1 up")
-    if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise UsageError("--seed takes a whole number from 0 up")
-    if args.timeout is not None and not 0 < args.timeout <= 3600:
-        raise UsageError("--timeout takes seconds between 0 and 3600")
+    check_grading_numbers(args)
     if args.budget is not None and not 0 < args.budget <= 86400:
         raise UsageError("--budget takes seconds between 0 and 86400")
     options = Options(jobs=args.jobs, force=args.force, seed=args.seed, timeout=args.timeout,

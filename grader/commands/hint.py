@@ -6,6 +6,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from grader.commands import student_folder
+
 
 def register(sub):
     p = sub.add_parser(
@@ -29,10 +31,7 @@ def run(args) -> int:
     from grader.hints import HintLog, HintStoreError
 
     day = load_day(args.day)
-    folder = args.path or Path("exercises") / day.id
-    if not folder.is_dir():
-        hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
-        raise UsageError(f"no folder {folder}{hint}")
+    folder = student_folder(args, day)
     if args.exercise is None and not args.reset:
         raise UsageError(f"which exercise? e.g. grader hint {day.id} {day.exercises[0].id} "
                          f"(exercises: {', '.join(e.id for e in day.exercises)})")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from grader.commands import check_grading_numbers
+
 
 def register(sub):
     p = sub.add_parser(
@@ -79,12 +81,7 @@ def run_import(args) -> int:
     day = load_day(args.day)
     if not args.course.is_dir():
         raise UsageError(f"no course folder {args.course}")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs takes a whole number from 1 up")
-    if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise UsageError("--seed takes a whole number from 0 up")
-    if args.timeout is not None and not 0 < args.timeout <= 3600:
-        raise UsageError("--timeout takes seconds between 0 and 3600")
+    check_grading_numbers(args)
 
     class Progress(Reporter):  # one line per event on stderr; stdout is the per-student result
         def warn(self, text):
