@@ -251,6 +251,22 @@ def _nonfinite_note(got: np.ndarray, where: np.ndarray | None = None) -> str:
     return f"{kind} in answer at index {first}{more}"
 
 
+def _usable(answer, shape: tuple, name: str, rtol: float | None, finite: np.ndarray | None = None):
+    """(answer as an array, rtol), or (a failed CheckResult, rtol) when it has no numbers, the wrong
+    shape, or NaN/inf (where `finite` is True, if given). rtol defaults from the answer's dtype."""
+    arr, problem = _as_answer(answer)
+    if arr is None:
+        return _failed(name, rtol or 1e-6, shape, (), problem), rtol
+    rtol = default_rtol(arr.dtype) if rtol is None else float(rtol)
+    if arr.shape != shape:
+        return _failed(name, rtol, shape, arr.shape, _shape_note(shape, arr.shape)), rtol
+    bad = _nonfinite_note(arr, where=finite)
+    if bad:
+        where = " where a finite value was expected" if finite is not None else ""
+        return _failed(name, rtol, shape, arr.shape, bad + where), rtol
+    return arr, rtol
+
+
 def _scalar(value: Any) -> float:
     """A trusted forward's output as a float (it must be one number)."""
     if type(value) is float:  # the usual case, called thousands of times per check: skip NumPy
@@ -337,16 +353,10 @@ def compare(got, expected, *, name: str = "value", rtol: float | None = None,
     Where expected is NaN or inf, got must be the same non-finite value.
     """
     exp = np.asarray(expected, dtype=np.float64)
-    arr, problem = _as_answer(got)
-    if arr is None:
-        return _failed(name, rtol or 1e-6, exp.shape, (), problem)
-    rtol = default_rtol(arr.dtype) if rtol is None else float(rtol)
-    if arr.shape != exp.shape:
-        return _failed(name, rtol, exp.shape, arr.shape, _shape_note(exp.shape, arr.shape))
     finite = np.isfinite(exp)
-    bad = _nonfinite_note(arr, where=finite)
-    if bad:
-        return _failed(name, rtol, exp.shape, arr.shape, bad + " where a finite value was expected")
+    arr, rtol = _usable(got, exp.shape, name, rtol, finite)
+    if isinstance(arr, CheckResult):
+        return arr
     g = arr.astype(np.float64)
     special = ~finite & ~((g == exp) | (np.isnan(g) & np.isnan(exp)))
     if special.any():
@@ -477,15 +487,9 @@ def check_gradient(f: Callable, x, analytic, *, name: str = "x", rtol: float | N
 def _prepare(f, x, analytic, *, name, rtol, seed, max_full, f_value, n_directions, n_samples):
     """A failed CheckResult for an unusable answer, else a _Probe ready to be judged."""
     x64 = np.array(x, dtype=np.float64)
-    arr, problem = _as_answer(analytic)
-    if arr is None:
-        return _failed(name, rtol or 1e-6, x64.shape, (), problem)
-    rtol = default_rtol(arr.dtype) if rtol is None else float(rtol)
-    if arr.shape != x64.shape:
-        return _failed(name, rtol, x64.shape, arr.shape, _shape_note(x64.shape, arr.shape))
-    bad = _nonfinite_note(arr)
-    if bad:
-        return _failed(name, rtol, x64.shape, arr.shape, bad)
+    arr, rtol = _usable(analytic, x64.shape, name, rtol)
+    if isinstance(arr, CheckResult):
+        return arr
     a = arr.astype(np.float64).ravel()
     fwd = _Forward(f, x64, f_value)
     h = _steps(fwd.flat, EPS64)
