@@ -1,0 +1,128 @@
+"""grader.memo: a remembered result is reused only for the same computation on the same numbers."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from grader import gradcheck, memo
+
+
+def _make_scaled(scale):
+    return lambda t: float(np.sum(scale * t**2))
+
+
+def _other_code(scale):
+    return lambda t: float(np.sum(scale * t**3))
+
+
+def test_keys_follow_contents_not_identity():
+    x = np.arange(6.0).reshape(2, 3)
+    assert memo.key_of(x) == memo.key_of(x.copy())
+    assert memo.key_of(np.asfortranarray(x)) == memo.key_of(x)  # same numbers, other memory layout
+    different = [x + np.eye(2, 3) * 1e-12, x.astype(np.float32), x.reshape(3, 2), x.ravel()]
+    assert len({memo.key_of(v) for v in [x, *different]}) == 5
+    assert len({memo.key_of(v) for v in [1, 1.0, True, "1", np.float64(1), np.float32(1)]}) == 6
+    assert memo.key_of(_make_scaled(2.0)) == memo.key_of(_make_scaled(2.0))  # a fresh closure, same values
+    assert memo.key_of(_make_scaled(2.0)) != memo.key_of(_make_scaled(3.0))
+    assert memo.key_of(_make_scaled(2.0)) != memo.key_of(_other_code(2.0))
+    assert memo.key_of(functools.partial(max, 1)) != memo.key_of(functools.partial(max, 2))
+    assert memo.key_of({"W": x, "b": 1}) != memo.key_of({"W": x, "b": 2})
+
+
+def test_what_has_no_content_key_is_never_remembered():
+    class Opaque:
+        pass
+
+    with pytest.raises(memo.Unkeyable):
+        memo.key_of(Opaque())
+    with memo.enabled():
+        assert memo.try_key(Opaque()) is None
+        assert memo.try_key(lambda t, o=Opaque(): t) is None
+
+    def recursive(n):
+        return recursive(n - 1) if n else 0
+
+    with memo.enabled():  # it reaches itself through its closure: given up on, not a RecursionError
+        assert memo.try_key(recursive) is None
+
+
+def test_remember_computes_once_only_while_enabled():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert memo.remember(memo.try_key("k"), compute) == 1  # not enabled: no key, always computed
+    assert memo.remember(memo.try_key("k"), compute) == 2
+    with memo.enabled():
+        key = memo.try_key("k", np.ones(3))
+        assert memo.remember(key, compute) == 3
+        assert memo.remember(key, compute) == 3
+        assert memo.remember(memo.try_key("k", np.zeros(3)), compute) == 4
+    with memo.enabled():  # a new batch starts empty
+        assert memo.remember(memo.try_key("k", np.ones(3)), compute) == 5
+
+
+def test_the_table_keeps_only_the_most_recent_entries(monkeypatch):
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
+    with memo.enabled():
+        for i in range(5):
+            memo.remember(memo.try_key(i), lambda i=i: i)
+        assert len(memo._table) == 3
+        assert memo.remember(memo.try_key(0), lambda: "recomputed") == "recomputed"
+
+
+def _cases():
+    """(f, x, answer): one lambda's code at several closures and points, right and wrong answers."""
+    rng = np.random.default_rng(7)
+    cases = []
+    for scale in (1.0, 2.0):
+        f = _make_scaled(scale)
+        for shape in [(3,), (2, 3), (3000,)]:  # the last one takes the sampled path
+            x = rng.normal(size=shape)
+            cases.append((f, x, 2 * scale * x))
+            cases.append((f, x, scale * x))  # the missing factor 2
+    relu_sum = lambda t: float(np.sum(np.maximum(t, 0.0)))  # noqa: E731  kinks: one-sided probes
+    x = np.array([0.0, 1.0, -1.0])
+    cases.append((relu_sum, x, np.array([0.5, 1.0, 0.0])))
+    return cases
+
+
+def _summary(result: gradcheck.CheckResult):
+    return result.passed, result.max_error, [(m.index, m.got, m.expected) for m in result.worst], result.note
+
+
+def test_gradient_checks_judge_alike_with_and_without_remembering():
+    plain = [_summary(gradcheck.check_gradient(f, x, a, seed=3)) for f, x, a in _cases()]
+    with memo.enabled():
+        first = [_summary(gradcheck.check_gradient(f, x, a, seed=3)) for f, x, a in _cases()]
+        again = [_summary(gradcheck.check_gradient(f, x, a, seed=3)) for f, x, a in _cases()]
+    assert plain == first == again
+    assert [p[0] for p in plain[:4]] == [True, False, True, False]
+
+
+_CALLS: list = []  # a global, so that counting does not change f's key (its closure)
+
+
+def _counted(t):
+    _CALLS.append(1)
+    return float(np.sum(2.0 * t**2))
+
+
+def test_a_remembered_check_calls_the_forward_no_more():
+    x = np.linspace(-1, 1, 5)
+    _CALLS.clear()
+    with memo.enabled():
+        gradcheck.check_gradient(_counted, x, 4 * x)
+        first = len(_CALLS)
+        gradcheck.check_gradient(_counted, x.copy(), 4 * x)
+        assert first > 0 and len(_CALLS) == first
+        gradcheck.check_gradient(_counted, x + 0.5, 4 * (x + 0.5))  # another point: differenced anew
+        assert len(_CALLS) > first
+        grad = gradcheck.numerical_gradient(_counted, x)
+        grad[:] = 0  # the caller's copy: the remembered one stays intact
+        assert np.allclose(gradcheck.numerical_gradient(_counted, x), 4 * x, atol=1e-6)
