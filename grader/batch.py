@@ -49,7 +49,7 @@ class BatchError(Exception):
 class Options:
     jobs: int | None = None  # None: one per core
     force: bool = False
-    seed: int | None = None  # None: fresh random inputs per student
+    seed: int | None = None  # the inputs of every student of the run; None: fresh ones for this run
     timeout: float | None = None  # per call of student code (None: the worker's default)
     budget: float = DEFAULT_BUDGET
     require_sandbox: bool = False
@@ -110,9 +110,10 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can read and "
                           f"write everything you can. Install bubblewrap, or pass --require-sandbox to refuse.")
         settings = _settings(day, options, box.kind)
+        seed = run_seed(options.seed)
         todo, reused = [], 0
         for sub in found.submissions:
-            task = _task(sub, options)
+            task = _task(sub, seed)
             record = None if options.force else gradebook.load_record(out, sub.student)
             if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings \
                     and record.get("status") != "grader failed":  # the grader's own failures are retried
@@ -216,22 +217,28 @@ def _settings(day: Day, options: Options, sandbox_kind: str) -> dict:
     }
 
 
-def student_seed(seed: int | None, student: str) -> int:
-    """Each student's random inputs: from --seed and their id when given (reproducible), else fresh."""
+def run_seed(seed: int | None) -> int:
+    """The random inputs of every student graded in this run: --seed, else fresh ones.
+
+    One set of inputs per run: students with the same mistake get the same verdict, and the
+    grader's own reference numbers are worked out once for the class instead of once per student.
+    A later run (a regrade) draws new ones, so hard-coding the values a feedback file showed does
+    not pay.
+    """
     if seed is None:
         from grader.runner import new_seed
 
         return new_seed()
-    return int.from_bytes(hashlib.sha256(f"{seed}:{student}".encode()).digest()[:4], "big") % 2**31
+    return seed
 
 
-def _task(sub: submissions.Submission, options: Options) -> dict:
+def _task(sub: submissions.Submission, seed: int) -> dict:
     try:
         fingerprint = submissions.fingerprint(sub)
     except OSError as exc:  # unpacking will say so in the student's feedback
         fingerprint = f"unreadable: {exc}"
     return {"student": sub.student, "path": str(sub.path), "kind": sub.kind, "notes": list(sub.notes),
-            "fingerprint": fingerprint, "seed": student_seed(options.seed, sub.student)}
+            "fingerprint": fingerprint, "seed": seed}
 
 
 def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[str, DayResult]:

@@ -84,6 +84,11 @@ The rules, and why
    are not tiny exposes a constant factor: 0.5 for a missing 2, N for a
    missing 1/N, -1 for a flipped sign.
 
+Inside `grader.memo.enabled()` (a batch run, where every student gets the
+same inputs) the values of f along each probed line are computed once and
+reused for the next submission; f must then depend only on its argument,
+its closure and its defaults, as the suites' trusted forwards do.
+
 Public API: `compare`, `numerical_gradient`, `check_gradient`,
 `check_gradients`, `default_rtol`, `kink_free`, `near_zero`, and the result
 types `CheckResult` and `Mismatch`.
@@ -91,12 +96,15 @@ types `CheckResult` and `Mismatch`.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from grader import memo
 
 __all__ = [
     "CheckResult",
@@ -380,7 +388,12 @@ class _Forward:
     def __init__(self, f: Callable, x64: np.ndarray, f_value: float | None = None):
         self.f, self.shape, self.flat = f, x64.shape, x64.ravel().copy()
         self.calls = 0
-        self.f0 = self(self.flat.copy()) if f_value is None else float(f_value)
+        # In a batch every submission's check differences the same f at the same x: the values
+        # along each line are remembered under this key (None: not remembering; see grader.memo).
+        self.key = memo.try_key("forward", f, x64)
+        if f_value is None:
+            f_value = memo.remember(self.key and (self.key, "f(x)"), lambda: self(self.flat.copy()))
+        self.f0 = float(f_value)
 
     def __call__(self, flat_point: np.ndarray) -> float:
         self.calls += 1
@@ -393,7 +406,11 @@ class _Line:
     def __init__(self, fwd: _Forward, step: float, *, coord: int | None = None,
                  direction: np.ndarray | None = None):
         self.fwd, self.step, self.coord, self.direction = fwd, step, coord, direction
-        self._seen: dict[int, tuple[float, float]] = {}
+        line = None
+        if fwd.key is not None:
+            line = ("entry", coord, step) if coord is not None else \
+                ("direction", hashlib.blake2b(direction, digest_size=16).digest(), step)
+        self._seen: dict[int, tuple[float, float]] = memo.remember(line and (fwd.key, line), dict)
 
     def at(self, k: int) -> tuple[float, float]:
         """f at k steps along the line, and the distance actually travelled."""
@@ -455,10 +472,14 @@ def numerical_gradient(f: Callable, x, *, eps: float | None = None) -> np.ndarra
     Returns a float64 array shaped like x (0-d for a scalar x).
     """
     x64 = np.array(x, dtype=np.float64)
-    fwd = _Forward(f, x64, f_value=0.0)  # f(x) itself is not needed for central differences
-    h = _steps(fwd.flat, EPS64 if eps is None else float(eps))
-    grad = np.array([_Line(fwd, h[i], coord=i).central() for i in range(fwd.flat.size)])
-    return grad.reshape(x64.shape)
+
+    def differences() -> np.ndarray:
+        fwd = _Forward(f, x64, f_value=0.0)  # f(x) itself is not needed for central differences
+        h = _steps(fwd.flat, EPS64 if eps is None else float(eps))
+        return np.array([_Line(fwd, h[i], coord=i).central() for i in range(fwd.flat.size)])
+
+    grad = memo.remember(memo.try_key("numerical_gradient", f, x64, eps), differences)
+    return grad.reshape(x64.shape).copy()
 
 
 # --------------------------------------------------------------------------- gradients
@@ -601,7 +622,8 @@ def check_gradients(f: Callable, params: Mapping, analytic, *, rtol: float | Non
     failed result with a note; keys only in `analytic` are ignored.
     """
     base = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
-    f0 = _scalar(f({key: value.copy() for key, value in base.items()}))
+    f0 = memo.remember(memo.try_key("f(params)", f, base),
+                       lambda: _scalar(f({key: value.copy() for key, value in base.items()})))
     if not isinstance(analytic, Mapping):
         note = (f"gradients must be a dict with keys {sorted(base)}, "
                 f"got {type(analytic).__name__}")

@@ -52,7 +52,7 @@ def register(sub):
     p.add_argument("--jobs", type=int, metavar="N", help="submissions graded at once (default: all cores)")
     p.add_argument("--force", action="store_true", help="regrade every submission, even unchanged ones")
     p.add_argument("--exercises", metavar="ID,ID", help="grade only these exercises (default: all)")
-    p.add_argument("--seed", type=int, help="reproducible random inputs (each student's derived from it)")
+    p.add_argument("--seed", type=int, help="the random inputs of every student (default: new ones each run)")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds per call of student code (default 10)")
     p.add_argument("--budget", type=float, metavar="S", help="seconds per submission in all (default 300)")
     p.add_argument("--require-sandbox", action="store_true", help="refuse to run without bubblewrap")

@@ -40,7 +40,7 @@ def register(sub):
     q.add_argument("--out", type=Path, help="working folder (default: DIR/grader/DAY)")
     q.add_argument("--db", help="gradebook URL (default: sqlite:///DIR/gradebook.db)")
     q.add_argument("--jobs", type=int, help="students graded at once (default: one per core)")
-    q.add_argument("--seed", type=int, help="reproducible random inputs (default: new ones)")
+    q.add_argument("--seed", type=int, help="the random inputs of every student (default: new ones each run)")
     q.add_argument("--timeout", type=float, help="seconds per call of student code (default 10)")
     q.add_argument("--force", action="store_true", help="regrade every student, even unchanged ones")
     q.add_argument("--require-sandbox", action="store_true", help="refuse to run without bubblewrap")
