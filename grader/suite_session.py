@@ -4,15 +4,20 @@ grader.runner.run_day starts pytest afresh for every submission: plugin set-up
 and collection cost about a tenth of a second each time. A batch grades
 hundreds, so each batch process starts pytest once and, inside its test
 loop, runs the collected items again for every submission that arrives, with
-a fresh worker each time. Fixtures are torn down at the end of every round
-(the last item has no next item), so nothing a submission's tests computed
-is seen by the next one. Verdicts are recorded and scored by runner's own
-plugin and scoring, so a batch result is the one `grader check` would give.
+a fresh worker each time. Each test's fixtures are set up by grader.fixtures
+(pytest's own machinery when a suite needs more than it does), and module and
+session fixtures are dropped at the end of every round, so nothing a
+submission's tests computed is seen by the next one -- except the grader's
+own reference numbers, which depend on the inputs alone and are remembered
+across rounds (grader.memo). Verdicts are recorded and scored by runner's own
+plugin and scoring, so a batch result is the one `grader check` would give
+(tests/batch/test_same_verdicts.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import threading
@@ -21,10 +26,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from grader.course import Day
+from grader import memo
+from grader.fixtures import Fixtures
 from grader.misconceptions import recording
 from grader.results import DayResult, ExerciseResult, TestResult
 from grader.runner import GraderError, _score, _Session, place_of, pytest_args
 from grader.student import StudentProcess, TimedOut
+from grader.worker import GC_THRESHOLDS
 
 
 @dataclass
@@ -77,6 +85,7 @@ class _Loop:
         self.functions = {ex.id: {f.name for f in ex.functions} for ex in day.exercises}
         self.error: str | None = None
         self.failure: BaseException | None = None  # raised again once pytest has returned
+        self.fixtures: Fixtures | None = None  # None: the suites need pytest's own fixture set-up
 
     def pytest_configure(self, config):
         # The verdicts use the exception itself; pytest's own report of a failure (source lines
@@ -96,11 +105,21 @@ class _Loop:
         if self.recorder.errors:
             self.error = "\n".join(self.recorder.errors)
             return True
+        self.fixtures = Fixtures(session.config) if Fixtures.supports(session.items) else None
+        # What pytest and the suites loaded stays for the whole batch: the collector need not
+        # walk it again at every full collection, nor run as often as its default allows.
+        thresholds = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         try:
             for job in self.rounds:
                 self.on_result(job, self._grade(job, session.items))
         except BaseException as exc:  # pytest would swallow it as an internal error
             self.failure = exc
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
         return True
 
     def _grade(self, job: Round, items) -> DayResult:
@@ -117,10 +136,17 @@ class _Loop:
             watchdog.start()
         student.start()
         try:
-            for index, item in enumerate(items):
-                following = items[index + 1] if index + 1 < len(items) else None
-                _run_item(item, following, rec)
+            if self.fixtures is not None:
+                self.fixtures.new_round()
+                for item in items:
+                    _run_direct(item, self.fixtures, rec)
+            else:
+                for index, item in enumerate(items):
+                    following = items[index + 1] if index + 1 < len(items) else None
+                    _run_item(item, following, rec)
         finally:
+            if self.fixtures is not None:
+                self.fixtures.new_round()  # nothing of this submission outlives its round
             if watchdog:
                 watchdog.cancel()
             student.close()
@@ -131,6 +157,19 @@ class _Loop:
         result = _score(self.day, self.day.exercises, rec.records, job.seed)
         result.notes.extend(rec.notes)
         return result
+
+
+def _run_direct(item, fixtures: Fixtures, recorder) -> None:
+    """One test with the fixtures resolved directly (grader.fixtures), and its verdict."""
+    from _pytest.outcomes import OutcomeException
+
+    recorder.begin_test(item.nodeid)
+    try:
+        fixtures.run(item)
+    except (Exception, OutcomeException) as exc:
+        recorder.record(item, exc)
+    else:
+        recorder.record(item, None)
 
 
 def _run_item(item, nextitem, recorder) -> None:
@@ -170,7 +209,8 @@ def serve(day: Day, rounds: Iterator[Round], on_result: Callable[[Round, DayResu
     args = pytest_args(day, files)  # the same plugins off as for `grader check`
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
-        code = pytest.main(args, plugins=[loop.recorder, loop])
+        with memo.enabled():  # every round checks against the same trusted numbers
+            code = pytest.main(args, plugins=[loop.recorder, loop])
     if loop.failure is not None:
         raise loop.failure
     if loop.error or code not in (0, 1, 5):
