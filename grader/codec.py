@@ -27,6 +27,19 @@ class WireRef:
         raise NotImplementedError
 
 
+class Plain(WireRef):
+    """Trusted data that is JSON already (lists, str, int, finite floats): crosses unwalked.
+
+    An autodiff program is thousands of small lists; walking them with to_wire on this side and
+    _resolve in the worker cost more than running them."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __wire__(self) -> dict:
+        return {"__plain__": self.value}
+
+
 class CodecError(Exception):
     """A value cannot cross the wire, or a frame is malformed."""
 

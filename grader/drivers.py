@@ -290,7 +290,7 @@ def run_program(program: list, root: int | None, report: list | None = None):
 
     root None skips backward (to read the grads of a fresh graph). report
     lists the node numbers to send back (all when None). Returns
-    (data, grads), two lists of floats in the order of `report`.
+    (data, grads), two float64 arrays in the order of `report`.
     """
     nodes = _build(_student_function("autodiff", "Value"), expand(program))
     if root is not None:
@@ -301,4 +301,4 @@ def run_program(program: list, root: int | None, report: list | None = None):
     chosen = range(len(nodes)) if report is None else report
     data = [_number(f"autodiff.Value (n{i}.data)", nodes[i], "data") for i in chosen]
     grads = [_number(f"autodiff.Value (n{i}.grad)", nodes[i], "grad") for i in chosen]
-    return data, grads
+    return np.array(data, dtype=np.float64), np.array(grads, dtype=np.float64)  # two arrays cross faster

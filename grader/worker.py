@@ -78,6 +78,8 @@ def _resolve(data):
             fn = _trusted(data["__fn__"])
             kwargs = {k: _resolve(v) for k, v in data.get("kwargs", {}).items()}
             return fn(**kwargs) if data.get("factory") else fn
+        if "__plain__" in data:  # only the grader sends this: plain JSON, nothing to decode
+            return data["__plain__"]
         if "__student__" in data:
             return _student_attr(*data["__student__"])
         if "__handle__" in data:

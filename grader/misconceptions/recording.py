@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from grader.codec import Plain
 from grader.student import Handle, StudentError, StudentProcess
 
 
@@ -111,7 +112,8 @@ def _run_optimizer(args, result):
 
 def _run_program(args, result):
     # run_program(program, root, report) -> (data, grads) of the student's autodiff Values
-    return [Call("Value", tuple(args), {}, result)]
+    program = args[0].value if isinstance(args[0], Plain) else args[0]
+    return [Call("Value", (program, *args[1:]), {}, result)]
 
 
 # The grader's own drivers call student code inside the worker; these say which calls they stand for.

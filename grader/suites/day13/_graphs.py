@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from grader import gradcheck, memo
+from grader.codec import Plain
 from grader.drivers import NUMBER_KINDS, expand, step_text
 from grader.expect import Wrong
 from grader.student import StudentError
@@ -205,7 +206,7 @@ def listing(program: list, root: int | None, limit: int = 40) -> str:
 def run(student, program: list, root: int | None, report: list | None = None, timeout=None):
     """(data, grads) of the student's Values for the reported nodes."""
     try:
-        return run_driver(student, "run_program", "autodiff.Value", program, root, report, timeout=timeout)
+        return run_driver(student, "run_program", "autodiff.Value", Plain(program), root, report, timeout=timeout)
     except StudentError as exc:
         if exc.exc_type != "RecursionError":
             raise
