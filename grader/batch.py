@@ -148,11 +148,16 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
     )
 
 
-def _cores() -> int:
+def _cpus() -> list:
+    """The CPUs this process may run on (None for each where that cannot be asked)."""
     try:
-        return len(os.sched_getaffinity(0))
+        return sorted(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        return [None] * (os.cpu_count() or 1)
+
+
+def _cores() -> int:
+    return len(_cpus())
 
 
 def _check_folders(source: Path, out: Path) -> tuple[Path, Path]:
@@ -265,9 +270,9 @@ def _ungraded(day: Day, seed: int, why: str) -> DayResult:
 
 
 class _Slot:
-    def __init__(self, context, config: dict):
+    def __init__(self, context, config: dict, cpu: int | None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_grading_process, args=(child, config), daemon=True)
+        self.process = context.Process(target=_grading_process, args=(child, config, cpu), daemon=True)
         self.process.start()
         child.close()
         self.task: dict | None = None
@@ -290,7 +295,12 @@ def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Re
 
     context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
     pending, tries, failed = deque(todo), {}, []
-    slots = [_Slot(context, config) for _ in range(jobs)]
+    cpus = _cpus()
+    # A grading process and its worker take turns (one waits while the other runs): on a core of
+    # their own each wakes the other where its data is still in cache, which measured about a
+    # tenth less CPU per submission than letting them wander. Only with a core for each process.
+    pinned = cpus if jobs <= len(cpus) else [None] * jobs
+    slots = [_Slot(context, config, pinned[i]) for i in range(jobs)]
     try:
         while pending or any(s.task for s in slots):
             for slot in slots:
@@ -364,8 +374,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _grading_process(conn, config: dict) -> None:
+def _grading_process(conn, config: dict, cpu: int | None = None) -> None:
     _die_with_parent(config["parent"])
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})  # before the sandbox starts: its workers inherit the core
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"  # one core per grading process, as the workers have
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
