@@ -126,3 +126,19 @@ def test_a_remembered_check_calls_the_forward_no_more():
         grad = gradcheck.numerical_gradient(_counted, x)
         grad[:] = 0  # the caller's copy: the remembered one stays intact
         assert np.allclose(gradcheck.numerical_gradient(_counted, x), 4 * x, atol=1e-6)
+
+
+def test_a_remembered_random_program_leaves_the_generator_where_drawing_would():
+    from grader.suites.day13 import _graphs
+
+    drawn = _graphs.random_program(np.random.default_rng(5))
+    plain_rng = np.random.default_rng(5)
+    _graphs.random_program(plain_rng)
+    with memo.enabled():
+        for _ in range(2):  # drawn, then replayed
+            rng = np.random.default_rng(5)
+            program, root = _graphs.random_program(rng)
+            assert (program, root) == drawn
+            assert rng.bit_generator.state == plain_rng.bit_generator.state
+            program[0][1] = 99.0  # the caller's copy: the remembered draw stays intact
+        assert _graphs.random_program(np.random.default_rng(6)) != drawn

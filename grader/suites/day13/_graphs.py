@@ -167,6 +167,19 @@ def _random_step(rng, data: list) -> list:
 def random_program(rng, leaves: int = 3, operations: int = 12) -> tuple[list, int]:
     """(program, root): random operations over shared nodes, ending in one root that uses every node.
 
+    A batch draws the same programs for every submission: the draw is remembered under the
+    generator's state and replayed, leaving the generator where drawing would have.
+    """
+    key = memo.try_key("random_program", rng.bit_generator.state, leaves, operations)
+    program, root, after = memo.remember(key, lambda: (*_draw_program(rng, leaves, operations),
+                                                       rng.bit_generator.state))
+    rng.bit_generator.state = after
+    return [list(step) for step in program], root
+
+
+def _draw_program(rng, leaves: int, operations: int) -> tuple[list, int]:
+    """random_program's draw.
+
     It opens with shapes the classic bugs cannot pass: p = n0 * n1 feeds
     tanh(p) * n2 + p (a diamond with paths of different lengths, which an
     order that is not topological gets wrong) and s + s (a node used twice by
