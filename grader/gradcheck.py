@@ -119,6 +119,7 @@ __all__ = [
 ]
 
 EPS64 = float(np.finfo(np.float64).eps)
+_TINY = float(np.finfo(np.float64).tiny)
 F_FLOOR = 1e-9  # S never drops below this fraction of max(1, |f(x)|)
 TINY_FRACTION = 1e-3  # entries below this fraction of S are left out of the ratio hint
 MAX_SHOWN = 5
@@ -365,6 +366,11 @@ def compare(got, expected, *, name: str = "value", rtol: float | None = None,
     arr, rtol = _usable(got, exp.shape, name, rtol, finite)
     if isinstance(arr, CheckResult):
         return arr
+    if finite.all():  # the usual case: every entry judged, no special values to match
+        g, e = arr.astype(np.float64).ravel(), exp.ravel()
+        scale = max(float(np.abs(e).max(initial=0.0)) if scale is None else float(scale), _TINY)
+        return _verdict(name, exp.shape, g, e, _errors(g, e, scale), rtol, _Labels(np.arange(e.size), exp.shape),
+                        scale)
     g = arr.astype(np.float64)
     special = ~finite & ~((g == exp) | (np.isnan(g) & np.isnan(exp)))
     if special.any():
@@ -373,7 +379,7 @@ def compare(got, expected, *, name: str = "value", rtol: float | None = None,
                        f"expected {exp[first]} at index {first}, got {g[first]}")
     if scale is None:
         scale = float(np.abs(exp[finite]).max()) if finite.any() else 0.0
-    scale = max(float(scale), float(np.finfo(np.float64).tiny))
+    scale = max(float(scale), _TINY)
     flat = np.flatnonzero(finite.ravel())
     g_f, e_f = g.ravel()[flat], exp.ravel()[flat]
     return _verdict(name, exp.shape, g_f, e_f, _errors(g_f, e_f, scale), rtol, _Labels(flat, exp.shape), scale)
