@@ -59,12 +59,17 @@ def _plain(label: str, value, what: str):
     return value
 
 
-def _watch(fn, args) -> list:
-    """Copies of every array in args (inside dicts and lists too), named after fn's parameters."""
+def _parameter_names(fn) -> list:
     try:
-        names = list(inspect.signature(fn).parameters)
+        return list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
-        names = []
+        return []
+
+
+def _watch(fn, args, names: list | None = None) -> list:
+    """Copies of every array in args (inside dicts and lists too), named after fn's parameters
+    (`names`, when the caller already asked for them)."""
+    names = list(_parameter_names(fn) if names is None else names)
     names += [f"#{i + 1}" for i in range(len(names), len(args))]
     return [(where, arr, arr.copy()) for name, value in zip(names, args) for where, arr in _arrays(value, name)]
 
@@ -91,9 +96,9 @@ def _unchanged(label: str, watched: list) -> None:
                                    "(x = x.copy(), or new = old - step rather than old -= step)")
 
 
-def _call_watched(label: str, fn, *args):
+def _call_watched(label: str, fn, *args, names: list | None = None):
     """call_student, then an error if fn changed any array it was given."""
-    watched = _watch(fn, args)
+    watched = _watch(fn, args, names)
     result = call_student(label, fn, *args)
     _unchanged(label, watched)
     return result
@@ -158,10 +163,11 @@ def run_optimizer(module: str, name: str, returns: str, theta, grad, state: list
     label = f"{module}.{name}"
     fn = _student_function(module, name)
     cast = (lambda a: np.asarray(a, dtype=dtype)) if dtype else (lambda a: a)
+    names = _parameter_names(fn)  # once, not at each of 40 steps
     inputs, outputs = [], []
     for t in range(1, steps + 1):
         args = [cast(theta), cast(grad(theta)), *(cast(s) for s in state)]
-        out = _call_watched(label, fn, *args, *([t] if with_t else []), *hyper)
+        out = _call_watched(label, fn, *args, *([t] if with_t else []), *hyper, names=names)
         if not (isinstance(out, (tuple, list)) and len(out) == 1 + len(state)):
             raise _contract(label, f"should return {returns}")
         inputs.append(args)
