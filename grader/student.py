@@ -256,7 +256,7 @@ class StudentProcess:
         try:
             value = from_wire(answer.get("value"))
             changed = [int(i) for i in answer.get("args_changed") or []]
-        except (CodecError, AttributeError, TypeError, ValueError) as exc:
+        except (CodecError, AttributeError, TypeError, ValueError, RecursionError) as exc:
             raise WorkerDied(f"the answer of {label} was garbled ({exc})") from None
         if changed:
             raise InputModified(f"{label} changed its argument #{changed[0] + 1} in place; work on a copy (x = x.copy())")
