@@ -89,7 +89,9 @@ def record_path(out: Path, student: str) -> Path:
 
 
 def save_record(out: Path, student: str, record: dict) -> None:
-    write_atomic(record_path(out, student), json.dumps(record | {"version": RECORD_VERSION}, indent=1) + "\n")
+    # Compact: json's C encoder runs only without indent (an indented record cost ~3 ms a student).
+    write_atomic(record_path(out, student), json.dumps(record | {"version": RECORD_VERSION}, separators=(",", ":"))
+                 + "\n")
 
 
 def load_record(out: Path, student: str) -> dict | None:
