@@ -533,10 +533,9 @@ def _prepare(f, x, analytic, *, name, rtol, seed, max_full, f_value, n_direction
         how = (f"large tensor ({a.size} entries): checked {idx.size} sampled entries "
                f"and {n_directions} random directions")
     t = EPS64 ** (1.0 / 3.0) * max(1.0, float(np.abs(fwd.flat).max(initial=0.0)))
-    lines = ([_Line(fwd, h[i], coord=int(i)) for i in idx]
-             + [_Line(fwd, t, direction=u) for u in dirs])
+    specs = [(h[i], int(i), None) for i in idx] + [(t, None, u) for u in dirs]
     got = np.concatenate([a[idx], [float(np.dot(a, u)) for u in dirs]])
-    return _Probe(name, fwd, lines, got, _Labels(idx, fwd.shape, len(dirs)), scale_hint, rtol, how)
+    return _Probe(name, fwd, specs, got, _Labels(idx, fwd.shape, len(dirs)), scale_hint, rtol, how)
 
 
 @dataclass
@@ -545,7 +544,7 @@ class _Probe:
 
     name: str
     fwd: _Forward
-    lines: list
+    specs: list  # (step, entry or None, direction or None) of each line through x
     got: np.ndarray
     labels: _Labels  # labels.n_entries: the first lines are single entries, the rest directions
     scale_hint: float
@@ -553,7 +552,28 @@ class _Probe:
     how: str
 
     def __post_init__(self):
-        self.central = np.array([ln.central() for ln in self.lines])
+        self._lines: dict[int, _Line] = {}
+        key = None
+        if self.fwd.key is not None:  # in a batch: the same lines' slopes as the last submission's
+            digest = hashlib.blake2b(digest_size=20)
+            for step, coord, direction in self.specs:
+                digest.update(np.array([step, -1 if coord is None else coord], dtype=np.float64).tobytes())
+                digest.update(b"" if direction is None else direction.tobytes())
+            key = (self.fwd.key, "slopes", digest.digest())
+        self.central, self.sides = memo.remember(key, self._slopes)
+
+    def _slopes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Central and one-sided slopes along every line."""
+        lines = [self.line(k) for k in range(len(self.specs))]
+        return (np.array([ln.central() for ln in lines]),
+                np.array([ln.first_order_sides() for ln in lines]).reshape(-1, 2))
+
+    def line(self, k: int) -> _Line:
+        """Line k, made when first needed (judging needs most of them only on a fresh probe)."""
+        if k not in self._lines:
+            step, coord, direction = self.specs[k]
+            self._lines[k] = _Line(self.fwd, step, coord=coord, direction=direction)
+        return self._lines[k]
 
     def magnitude(self) -> float:
         """Largest |central slope| over single entries (directions can be sqrt(size) larger)."""
@@ -561,17 +581,16 @@ class _Probe:
 
     def judge(self, fixed_scale: float | None = None, min_scale: float = 0.0) -> CheckResult:
         """Kink brackets, the scale S and finite-difference noise, folded into one verdict."""
-        central, got, labels, lines = self.central, self.got, self.labels, self.lines
-        rtol = self.rtol
-        is_entry = np.arange(len(lines)) < labels.n_entries
-        sides = np.array([ln.first_order_sides() for ln in lines]).reshape(-1, 2)
+        central, got, labels, sides = self.central, self.got, self.labels, self.sides
+        rtol, count = self.rtol, len(self.specs)
+        is_entry = np.arange(count) < labels.n_entries
         # Kinks: where the one-sided slopes disagree, measure both sides to second order and
         # accept anything between them. On smooth lines the bracket shrinks to O(h^2).
         rough = np.abs(sides[:, 0] - sides[:, 1]) > KINK_SENSITIVITY * rtol * (
             np.abs(central) + max(self.scale_hint, float(np.abs(central).max(initial=0.0))))
-        lo, hi = np.full(len(lines), np.nan), np.full(len(lines), np.nan)
+        lo, hi = np.full(count, np.nan), np.full(count, np.nan)
         for k in np.flatnonzero(rough):
-            forward, backward = lines[k].second_order_sides()
+            forward, backward = self.line(k).second_order_sides()
             lo[k], hi[k] = min(forward, backward), max(forward, backward)
         if fixed_scale is None:
             ends = np.abs(np.concatenate([lo[rough & is_entry], hi[rough & is_entry]]))
@@ -590,7 +609,7 @@ class _Probe:
         cap = NOISE_CAP * max(1.0, abs(self.fwd.f0))
         denom = np.abs(central) + scale
         for k in np.flatnonzero(err > rtol):
-            noise = min(lines[k].uncertainty(), cap)
+            noise = min(self.line(k).uncertainty(), cap)
             err[k] = max(0.0, err[k] * denom[k] - noise) / denom[k]
         missed = np.flatnonzero((err > rtol) & visible)
         if missed.size:
