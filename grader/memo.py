@@ -64,6 +64,27 @@ def remember(key, compute: Callable):
     return value
 
 
+def remembered(fn: Callable) -> Callable:
+    """fn, whose results are remembered by the contents of its arguments while a batch runs.
+
+    For trusted reference computations (a reference trajectory, say). Each caller gets its own
+    copy of any array in the result, so changing it cannot change what the next one gets."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        return _fresh(remember(try_key("call", fn, args, kwargs), lambda: fn(*args, **kwargs)))
+
+    return call
+
+
+def _fresh(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (tuple, list):
+        return type(value)(_fresh(v) for v in value)
+    return value
+
+
 def key_of(value, _depth: int = 0):
     """A hashable key equal only for values that compute alike; Unkeyable otherwise."""
     if _depth > 12:  # a function reaching itself through its closure, or absurd nesting

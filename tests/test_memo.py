@@ -142,3 +142,25 @@ def test_a_remembered_random_program_leaves_the_generator_where_drawing_would():
             assert rng.bit_generator.state == plain_rng.bit_generator.state
             program[0][1] = 99.0  # the caller's copy: the remembered draw stays intact
         assert _graphs.random_program(np.random.default_rng(6)) != drawn
+
+
+_TRAJECTORY_CALLS: list = []
+
+
+@memo.remembered
+def _trajectory(start, steps):
+    _TRAJECTORY_CALLS.append(1)
+    return start * np.arange(steps), float(steps)
+
+
+def test_a_remembered_function_is_called_once_per_argument_contents_and_hands_out_copies():
+    _TRAJECTORY_CALLS.clear()
+    with memo.enabled():
+        first, _ = _trajectory(np.ones(3), 3)
+        first[:] = -1  # the caller's copy
+        again, _ = _trajectory(np.ones(3), 3)
+        assert len(_TRAJECTORY_CALLS) == 1 and np.array_equal(again, np.arange(3.0))
+        _trajectory(np.full(3, 2.0), 3)
+        assert len(_TRAJECTORY_CALLS) == 2
+    _trajectory(np.ones(3), 3)  # outside a batch: always computed
+    assert len(_TRAJECTORY_CALLS) == 3

@@ -7,7 +7,7 @@ Adam's eps placement visible, early steps make its bias correction visible.
 import numpy as np
 import pytest
 
-from grader import expect
+from grader import expect, memo
 from grader.student import Trusted
 from grader.suites.day13._nets import run_driver
 
@@ -41,6 +41,7 @@ def test_gradient_descent_trajectory(student, rng, seed, shape):
                   inputs={"theta0": theta0, "lr": lr, "steps": steps}, seed=seed)
 
 
+@memo.remembered  # the same reference for every submission of a batch
 def _reference_fit(X, y, lr, epochs):
     w, b, losses = np.zeros(X.shape[1]), 0.0, []
     for _ in range(epochs):
@@ -51,6 +52,7 @@ def _reference_fit(X, y, lr, epochs):
     return w, b, np.asarray(losses, dtype=np.float64)
 
 
+@memo.remembered  # the same reference for every submission of a batch
 def _weights_after(X, y, lr, epochs):
     """(w, b) after `epochs` full-batch steps from zero, without looping: with Z = [X 1] each step
     is theta <- M theta + c, M = I - (2 lr / N) Z'Z, so theta_K = (I - M^K) theta*, theta* the
@@ -93,6 +95,7 @@ def test_fit_linear_regression_default_hyperparameters(student, rng, seed):
     expect.values(got[0], ref_w, what="descent.fit_linear_regression(X, y) w with lr=0.01, epochs=1000", seed=seed)
 
 
+@memo.remembered  # the same reference for every submission of a batch
 def _run_optimizer(step, state, theta0, grad, steps):
     """Feed the student's own state back each step, as a training loop would."""
     theta, thetas = theta0, []
