@@ -31,8 +31,11 @@ HISTOGRAM_BINS = 10
 # --------------------------------------------------------------------------- atomic files
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that `path` is always either the old file or the whole new one."""
+def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write `text` to `path` so that `path` is always either the old file or the whole new one.
+
+    durable: also on disk before the rename (fsync), so that a power cut cannot leave an empty
+    file; not needed for files rebuilt from the records at the end of every run."""
     try:
         if path.read_text(encoding="utf-8") == text:
             return  # rebuilding 300 unchanged feedback files should not cost 300 disk syncs
@@ -44,7 +47,8 @@ def write_atomic(path: Path, text: str) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -168,8 +172,10 @@ def _block(title: str, message: str) -> list[str]:
 
 def write_feedback(out: Path, student: str, result: DayResult) -> None:
     feedback = result.to_json()  # what `grader check --json` prints: hidden details redacted
-    write_atomic(out / "feedback" / f"{student}.json", json.dumps(feedback, indent=2) + "\n")
-    write_atomic(out / "feedback" / f"{student}.md", feedback_markdown(student, feedback))
+    # Rebuilt from the student's record by every run, so no fsync; one JSON line (json's C encoder
+    # runs only without indent), the same object `grader check --json` prints.
+    write_atomic(out / "feedback" / f"{student}.json", json.dumps(feedback) + "\n", durable=False)
+    write_atomic(out / "feedback" / f"{student}.md", feedback_markdown(student, feedback), durable=False)
 
 
 # --------------------------------------------------------------------------- the class
