@@ -15,6 +15,7 @@ feedback files are rebuilt from the records, so they always agree with them.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -73,19 +74,38 @@ def remove_leftovers(folder: Path) -> None:
 # --------------------------------------------------------------------------- records
 
 
-def result_from_json(data: dict) -> DayResult:
-    """Inverse of DayResult.to_json(reveal_hidden=True)."""
+def result_from_json(data: dict, day: Day | None = None) -> DayResult:
+    """Inverse of DayResult.to_json(reveal_hidden=True).
+
+    The JSON rounds each test's points to 6 decimals (3 tests of 10/3 sum to 9.999999); given the
+    day, each test gets back its exact share of its function's points, as scoring gave it."""
     result = DayResult(day=data["day"], seed=int(data["seed"]), notes=list(data.get("notes", [])))
     for ex in data["exercises"]:
         exercise = ExerciseResult(id=ex["id"], max_score=float(ex["max_score"]))
+        shares = _exact_shares(day, ex)
         for t in ex["tests"]:
+            share = shares.get(t["function"], float(t["max_score"]))
+            if abs(share - float(t["max_score"])) > 1e-6:  # not what was scored: keep the record's
+                share = float(t["max_score"])
             exercise.tests.append(TestResult(
                 name=t["name"], function=t["function"], passed=bool(t["passed"]), message=t["message"],
-                hidden=bool(t["hidden"]), points=float(t["score"]), max_points=float(t["max_score"]),
-                misconception=t.get("misconception"), not_implemented=bool(t.get("not_implemented")),
+                hidden=bool(t["hidden"]), points=share if t["passed"] else float(t["score"]),
+                max_points=share, misconception=t.get("misconception"),
+                not_implemented=bool(t.get("not_implemented")),
             ))
         result.exercises.append(exercise)
     return result
+
+
+def _exact_shares(day: Day | None, exercise: dict) -> dict:
+    """function -> its points / the number of tests that cover it, from the day's manifest."""
+    found = next((e for e in day.exercises if e.id == exercise["id"]), None) if day else None
+    if found is None:
+        return {}
+    counts: dict = {}
+    for t in exercise["tests"]:
+        counts[t["function"]] = counts.get(t["function"], 0) + 1
+    return {fn.name: fn.points / counts[fn.name] for fn in found.functions if fn.name in counts}
 
 
 def record_path(out: Path, student: str) -> Path:
@@ -170,12 +190,30 @@ def _block(title: str, message: str) -> list[str]:
     return [f"- {title}:", "", "  ```text", *[f"  {line}" for line in (message or "failed").splitlines()], "  ```", ""]
 
 
-def write_feedback(out: Path, student: str, result: DayResult) -> None:
+def feedback_matches(out: Path, student: str, digests: dict | None) -> bool:
+    """The student's feedback files are the ones whose digests their record keeps."""
+    if not isinstance(digests, dict):
+        return False
+    try:
+        return all(_digest((out / "feedback" / f"{student}.{kind}").read_bytes()) == digests.get(kind)
+                   for kind in ("json", "md"))
+    except OSError:
+        return False
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def write_feedback(out: Path, student: str, result: DayResult) -> dict:
+    """Write feedback/<student>.json and .md; their digests, for the record to keep."""
     feedback = result.to_json()  # what `grader check --json` prints: hidden details redacted
     # Rebuilt from the student's record by every run, so no fsync; one JSON line (json's C encoder
     # runs only without indent), the same object `grader check --json` prints.
-    write_atomic(out / "feedback" / f"{student}.json", json.dumps(feedback) + "\n", durable=False)
-    write_atomic(out / "feedback" / f"{student}.md", feedback_markdown(student, feedback), durable=False)
+    texts = {"json": json.dumps(feedback) + "\n", "md": feedback_markdown(student, feedback)}
+    for kind, text in texts.items():
+        write_atomic(out / "feedback" / f"{student}.{kind}", text, durable=False)
+    return {kind: _digest(text.encode("utf-8")) for kind, text in texts.items()}
 
 
 # --------------------------------------------------------------------------- the class

@@ -131,3 +131,23 @@ def test_other_settings_regrade_everything(tmp_path, change):
     args[position + 1] = other[1]
     rerun = run_grade(subs, out, *args)
     assert counts(rerun.stderr) == (0, 1)
+
+
+def test_feedback_newer_than_its_record_or_missing_is_written_again_from_the_record(tmp_path):
+    """A run killed between a regrade's feedback and its record, then the old record reused."""
+    from grader import gradebook
+
+    subs = tmp_path / "submissions"
+    copy_solutions(subs / "ana", MODULES)
+    copy_solutions(subs / "ben", MODULES)
+    out = tmp_path / "out"
+    assert run_grade(subs, out, *ARGS).returncode == 0
+    good = (out / "feedback" / "ana.md").read_text()
+    stale = out / "feedback" / "ana.md"
+    stale.write_text("feedback of a grading that never finished\n")  # newer than ana's record
+    (out / "feedback" / "ben.json").unlink()
+    second = run_grade(subs, out, *ARGS)
+    assert second.returncode == 0 and "2 unchanged" in second.stdout + second.stderr
+    assert stale.read_text() == good
+    assert (out / "feedback" / "ben.json").is_file()
+    assert all(gradebook.feedback_matches(out, name, record(out, name)["feedback"]) for name in ("ana", "ben"))
