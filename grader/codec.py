@@ -31,7 +31,7 @@ class WireRef:
 
 
 class Plain(WireRef):
-    """Trusted data that is JSON already (lists, str, int, finite floats): crosses unwalked.
+    """Trusted plain data (lists, str, int, float) the wire carries as it is: crosses unwalked.
 
     An autodiff program is thousands of small lists; walking them with to_wire on this side and
     _resolve in the worker cost more than running them."""

@@ -25,6 +25,10 @@ class Function:
     name: str
     points: float
 
+    def share(self, tests: int) -> float:
+        """The points of each of the `tests` tests that cover this function."""
+        return self.points / tests
+
 
 @dataclass(frozen=True)
 class Exercise:

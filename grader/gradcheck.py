@@ -555,10 +555,10 @@ class _Probe:
         self._lines: dict[int, _Line] = {}
         key = None
         if self.fwd.key is not None:  # in a batch: the same lines' slopes as the last submission's
-            digest = hashlib.blake2b(digest_size=20)
-            for step, coord, direction in self.specs:
-                digest.update(np.array([step, -1 if coord is None else coord], dtype=np.float64).tobytes())
-                digest.update(b"" if direction is None else direction.tobytes())
+            digest = hashlib.blake2b(np.array([(step, -1 if coord is None else coord) for step, coord, _ in self.specs],
+                                              dtype=np.float64), digest_size=20)
+            for _, _, direction in self.specs[self.labels.n_entries:]:
+                digest.update(direction)
             key = (self.fwd.key, "slopes", digest.digest())
         self.central, self.sides = memo.remember(key, self._slopes)
 

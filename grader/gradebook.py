@@ -105,7 +105,7 @@ def _exact_shares(day: Day | None, exercise: dict) -> dict:
     counts: dict = {}
     for t in exercise["tests"]:
         counts[t["function"]] = counts.get(t["function"], 0) + 1
-    return {fn.name: fn.points / counts[fn.name] for fn in found.functions if fn.name in counts}
+    return {fn.name: fn.share(counts[fn.name]) for fn in found.functions if fn.name in counts}
 
 
 def record_path(out: Path, student: str) -> Path:

@@ -45,10 +45,6 @@ def enabled():
         _table = outer
 
 
-def active() -> bool:
-    return _table is not None
-
-
 def remember(key, compute: Callable):
     """compute(), or what it returned before for an equal key while remembering."""
     if _table is None or key is None:
@@ -109,8 +105,7 @@ def key_of(value, _depth: int = 0):
     if kind is types.MethodType:
         return "method", key_of(value.__func__, _depth + 1), key_of(value.__self__, _depth + 1)
     if kind in (types.BuiltinFunctionType, np.ufunc, type):
-        return "named", kind.__name__, getattr(value, "__module__", None), value.__qualname__ \
-            if hasattr(value, "__qualname__") else value.__name__
+        return "named", kind.__name__, getattr(value, "__module__", None), getattr(value, "__qualname__", value.__name__)
     if kind is types.ModuleType:
         return "module", value.__name__
     if isinstance(value, np.dtype):

@@ -234,7 +234,7 @@ def _score(day: Day, chosen, records, seed: int) -> DayResult:
             covering = [r for r in tests if r[1] == fn.name]
             if not covering:
                 raise GraderError(f"{day.id}/{ex.id}: no test covers {fn.name}")
-            share = fn.points / len(covering)
+            share = fn.share(len(covering))
             for _, function, name, hidden, passed, message, stub, misconception in covering:
                 exercise.tests.append(
                     TestResult(

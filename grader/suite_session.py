@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from grader.course import Day
+from _pytest.outcomes import OutcomeException
+
 from grader import memo
+from grader.course import Day
 from grader.fixtures import Fixtures
 from grader.misconceptions import recording
 from grader.results import DayResult, ExerciseResult, TestResult
@@ -71,7 +73,7 @@ def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
             for item, hidden in covering:
                 exercise.tests.append(TestResult(name=item.name, function=fn.name, passed=False, message=reason,
                                                  hidden=hidden or ex.visibility == "hidden",
-                                                 max_points=fn.points / len(covering)))
+                                                 max_points=fn.share(len(covering))))
         result.exercises.append(exercise)
     return result
 
@@ -137,7 +139,6 @@ class _Loop:
         student.start()
         try:
             if self.fixtures is not None:
-                self.fixtures.new_round()
                 for item in items:
                     _run_direct(item, self.fixtures, rec)
             else:
@@ -161,8 +162,6 @@ class _Loop:
 
 def _run_direct(item, fixtures: Fixtures, recorder) -> None:
     """One test with the fixtures resolved directly (grader.fixtures), and its verdict."""
-    from _pytest.outcomes import OutcomeException
-
     recorder.begin_test(item.nodeid)
     try:
         fixtures.run(item)
@@ -176,8 +175,6 @@ def _run_item(item, nextitem, recorder) -> None:
     """pytest's runtestprotocol without its hooks and reports (a third of the time of a round):
     set up the fixtures, call the test, tear down what the next test does not share, and give
     the recorder one verdict. The suites never skip, xfail or warn, so nothing else is needed."""
-    from _pytest.outcomes import OutcomeException
-
     if not item._request:  # a test runs once per round; pytest makes its request once per run
         item._initrequest()
     recorder.begin_test(item.nodeid)

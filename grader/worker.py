@@ -78,7 +78,7 @@ def _resolve(data):
             fn = _trusted(data["__fn__"])
             kwargs = {k: _resolve(v) for k, v in data.get("kwargs", {}).items()}
             return fn(**kwargs) if data.get("factory") else fn
-        if "__plain__" in data:  # only the grader sends this: plain JSON, nothing to decode
+        if "__plain__" in data:  # only the grader sends this: plain data, nothing to decode
             return data["__plain__"]
         if "__student__" in data:
             return _student_attr(*data["__student__"])

@@ -112,8 +112,7 @@ def _run_optimizer(args, result):
 
 def _run_program(args, result):
     # run_program(program, root, report) -> (data, grads) of the student's autodiff Values
-    program = args[0].value if isinstance(args[0], Plain) else args[0]
-    return [Call("Value", (program, *args[1:]), {}, result)]
+    return [Call("Value", tuple(args), {}, result)]
 
 
 # The grader's own drivers call student code inside the worker; these say which calls they stand for.
@@ -145,7 +144,9 @@ class RecordingStudent(StudentProcess):
     def _record(self, target: dict, args, kwargs, value, raised: str | None) -> None:
         if _current is None:
             return
-        args, kwargs = tuple(args), dict(kwargs)
+        # What crossed as codec.Plain is recorded as the data it wraps
+        args = tuple(a.value if isinstance(a, Plain) else a for a in args)
+        kwargs = dict(kwargs)
         if "student" in target:
             name = target["student"][1]
             if isinstance(value, Handle):
