@@ -1,6 +1,5 @@
 """Hidden rule checks: composed polynomials far from the origin."""
 
-import numpy as np
 import pytest
 
 from grader import expect, probes
