@@ -341,7 +341,7 @@ def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Re
                         _write_failure(config, out, task, why)
                         failed.append(task["student"])
                         reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
-                    slots[index] = _Slot(context, config)
+                    slots[index] = _Slot(context, config, pinned[index])
     finally:
         for slot in slots:
             slot.stop()

@@ -23,7 +23,7 @@ COMMANDS = [
     "grader.commands.release",
 ]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -67,3 +67,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
+    except Exception as exc:  # a bug in the grader: one clear line, the traceback kept for the report
+        return fail(f"internal error, a bug in the grader and not in your code ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}); details in {_save_traceback()}; please report it", EXIT_BUG)
+
+
+def _save_traceback() -> str:
+    import tempfile
+    import traceback
+
+    try:
+        handle, path = tempfile.mkstemp(prefix="grader-crash-", suffix=".txt")
+        with os.fdopen(handle, "w") as report:
+            report.write(f"grader {__version__}, python {sys.version.split()[0]}\n{' '.join(sys.argv)}\n\n")
+            report.write(traceback.format_exc())
+        return path
+    except OSError:
+        return "(no file could be written)"

@@ -103,3 +103,24 @@ def test_module_entry_point_matches_the_console_script():
     run = subprocess.run([sys.executable, "-m", "grader", "check", "day13", "slopes", "--path", str(SOLUTIONS), "--json"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=os.environ)
     assert run.returncode == 0 and json.loads(run.stdout)["score"] == 10.0
+
+
+def test_a_bug_in_the_grader_is_one_line_exit_3_and_a_saved_traceback(monkeypatch, capsys, tmp_path):
+    """No command fails this way on purpose, so one is made to: the handler is what is under test."""
+    import tempfile
+
+    from grader import cli
+    from grader.commands import list as list_command
+
+    def broken(args):
+        return {}["a key the grader forgot"]
+
+    monkeypatch.setattr(list_command, "run", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert cli.main(["list", "day13"]) == 3
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "internal error" in err and "KeyError" in err and "not in your code" in err
+    saved = list(tmp_path.glob("grader-crash-*.txt"))
+    assert len(saved) == 1 and str(saved[0]) in err
+    assert "Traceback" in saved[0].read_text() and "a key the grader forgot" in saved[0].read_text()

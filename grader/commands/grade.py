@@ -38,7 +38,8 @@ CPU time, processes and file size. Without bubblewrap it runs with rlimits only,
 loud warning; --require-sandbox refuses instead.
 
 Exit status: 0 every submission graded; 1 the grader failed on some (listed);
-2 bad input (no such folder or day, OUT not writable, sandbox required but missing)."""
+2 bad input (no such folder or day, OUT not writable, sandbox required but missing);
+3 a bug in the grader (one line, with the file holding the details)."""
 
 
 def register(sub):
