@@ -33,7 +33,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 import grader
-from grader import gradebook, submissions
+from grader import gradebook, submissions, summary_plot
 from grader.course import Day
 from grader.results import DayResult, ExerciseResult
 
@@ -86,50 +86,23 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
     options, reporter = options or Options(), reporter or Reporter()
     started = time.monotonic()
     source, out = _check_folders(Path(source), Path(out))
-    with _lock(out):
+    with _lock(out), summary_plot.Plotter() as plotter:
         work = out / ".work"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         for folder in (out / "results", out / "feedback", out):
             gradebook.remove_leftovers(folder)
-        try:
-            found = submissions.discover(source)
-        except OSError as exc:
-            raise BatchError(f"cannot read {source}: {exc.strerror or exc}") from None
-        for line in found.ignored:
-            reporter.info(f"ignored {line}")
-        if not found.submissions:
-            raise BatchError(f"no submissions in {source}: expected one folder, .zip or .ipynb per student, "
-                             f"named by student id")
-        from grader import sandbox
-
-        box = sandbox.choose(work)
-        if box.kind != "bubblewrap":
-            if options.require_sandbox:
-                raise BatchError(f"no sandbox: {box.reason}; drop --require-sandbox to grade with rlimits only")
-            reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can read and "
-                          f"write everything you can. Install bubblewrap, or pass --require-sandbox to refuse.")
+        found = _discover(source, reporter)
+        plotter.start()  # matplotlib loads while the sandbox is probed and the grading starts
+        box = _choose_sandbox(work, options, reporter)
         settings = _settings(day, options, box.kind)
-        seed = run_seed(options.seed)
-        todo, reused = [], 0
-        for sub in found.submissions:
-            task = _task(sub, seed)
-            record = None if options.force else gradebook.load_record(out, sub.student)
-            if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings \
-                    and record.get("status") != "grader failed":  # the grader's own failures are retried
-                reused += 1
-            else:
-                todo.append(task)
+        todo, reused = _todo(found.submissions, out, options.force, settings, run_seed(options.seed))
         reporter.start(len(found.submissions), reused, len(todo))
         failed: list[str] = []
         try:
             if todo:
-                config = {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
-                          "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None),
-                          "forking": getattr(box, "forking", False),
-                          "reason": getattr(box, "reason", ""), "parent": os.getpid()}
                 jobs = max(1, min(options.jobs or _cores(), len(todo)))
-                failed = _run_pool(todo, jobs, config, out, reporter)
+                failed = _run_pool(todo, jobs, _config(day, out, options, box, settings), out, reporter)
         finally:
             reporter.finish()
             shutil.rmtree(work, ignore_errors=True)  # the pool has stopped: no sandbox uses it any more
@@ -137,7 +110,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         facts = gradebook.summary(day, results)
         gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
         try:
-            gradebook.summary_plot(facts, out / "summary.png", f"{day.id}: {facts['students']} students")
+            plotter.draw(facts, out / "summary.png", f"{day.id}: {facts['students']} students")
         except ImportError:
             reporter.warn("matplotlib is not installed: summary.png was not drawn (pip install matplotlib)")
         present = {s.student for s in found.submissions}
@@ -146,6 +119,53 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         students=len(found.submissions), graded=len(todo), reused=reused, failed=failed, sandbox=box.describe(),
         summary=facts, seconds=time.monotonic() - started, ignored=found.ignored, absent=absent,
     )
+
+
+def _discover(source: Path, reporter: Reporter) -> submissions.Discovery:
+    try:
+        found = submissions.discover(source)
+    except OSError as exc:
+        raise BatchError(f"cannot read {source}: {exc.strerror or exc}") from None
+    for line in found.ignored:
+        reporter.info(f"ignored {line}")
+    if not found.submissions:
+        raise BatchError(f"no submissions in {source}: expected one folder, .zip or .ipynb per student, "
+                         f"named by student id")
+    return found
+
+
+def _choose_sandbox(work: Path, options: Options, reporter: Reporter):
+    from grader import sandbox
+
+    box = sandbox.choose(work)
+    if box.kind != "bubblewrap":
+        if options.require_sandbox:
+            raise BatchError(f"no sandbox: {box.reason}; drop --require-sandbox to grade with rlimits only")
+        reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can read and "
+                      f"write everything you can. Install bubblewrap, or pass --require-sandbox to refuse.")
+    return box
+
+
+def _todo(found: list[submissions.Submission], out: Path, force: bool, settings: dict, seed: int):
+    """(tasks to grade, how many records are reused): a record is reused when the submission and
+    the settings are unchanged (and the grader did not fail on it)."""
+    todo, reused = [], 0
+    for sub in found:
+        task = _task(sub, seed)
+        record = None if force else gradebook.load_record(out, sub.student)
+        if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings \
+                and record.get("status") != "grader failed":
+            reused += 1
+        else:
+            todo.append(task)
+    return todo, reused
+
+
+def _config(day: Day, out: Path, options: Options, box, settings: dict) -> dict:
+    """What every grading process needs to know (sent to each when it starts)."""
+    return {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
+            "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None), "forking": getattr(box, "forking", False),
+            "reason": getattr(box, "reason", ""), "parent": os.getpid()}
 
 
 def _cpus() -> list:
@@ -249,8 +269,8 @@ def _task(sub: submissions.Submission, seed: int) -> dict:
 def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[str, DayResult]:
     results = {}
     for sub in found:
-        record = gradebook.load_record(out, sub.student)
-        result = gradebook.result_from_json(record["result"], day) if record else _ungraded(day, 0, "no record was written")
+        loaded = gradebook.load_graded(out, sub.student, day)
+        record, result = loaded or (None, _ungraded(day, 0, "no record was written"))
         # The record keeps its feedback files' digests: only missing or other files are written
         # again (doing it for all cost ~1.5 ms a student at the very end of the run).
         if record is None or not gradebook.feedback_matches(out, sub.student, record.get("feedback")):
@@ -281,11 +301,14 @@ class _Slot:
         self.task: dict | None = None
         self.crash = ""  # what a grading process reported before it gave up
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
         try:
             self.conn.send(None)
         except OSError:
             pass
+
+    def stop(self) -> None:
+        self.ask_to_stop()
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -294,6 +317,7 @@ class _Slot:
 
 
 def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Reporter) -> list[str]:
+    """Grade `todo` in `jobs` processes; the students the grader failed on."""
     from grader.runner import GraderError
 
     context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
@@ -343,6 +367,8 @@ def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Re
                         reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
                     slots[index] = _Slot(context, config, pinned[index])
     finally:
+        for slot in slots:  # all at once: each takes ~0.1 s to wind down
+            slot.ask_to_stop()
         for slot in slots:
             slot.stop()
     return failed
@@ -425,6 +451,7 @@ def _grading_process(conn, config: dict, cpu: int | None = None) -> None:
     try:
         suite_session.serve(day, rounds(), finished)
         box.close()
+        os._exit(0)  # all written and said: finalizing pytest and NumPy would only hold the run up
     except GraderError as exc:  # the suites are broken: no submission can be graded
         conn.send(("fatal", str(exc)))
     except OSError as exc:  # the output folder is full or gone: stop rather than lose results

@@ -118,14 +118,20 @@ def save_record(out: Path, student: str, record: dict) -> None:
                  + "\n")
 
 
-def load_record(out: Path, student: str) -> dict | None:
-    """The student's record, or None when there is none or it cannot be read (it is then regraded)."""
+def load_graded(out: Path, student: str, day: Day | None = None) -> tuple[dict, DayResult] | None:
+    """The student's record and its result, or None when there is none or it cannot be read (it is
+    then regraded)."""
     try:
         record = json.loads(record_path(out, student).read_text(encoding="utf-8"))
-        result_from_json(record["result"])
+        result = result_from_json(record["result"], day)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return record if record.get("version") == RECORD_VERSION else None
+    return (record, result) if record.get("version") == RECORD_VERSION else None
+
+
+def load_record(out: Path, student: str) -> dict | None:
+    loaded = load_graded(out, student)
+    return loaded[0] if loaded else None
 
 
 # --------------------------------------------------------------------------- feedback
@@ -269,29 +275,3 @@ def summary_text(facts: dict) -> str:
         lines.append(f"  {ex['id']:<15} {ex['passed']:>4} / {facts['students']:<4} ({ex['rate']:>4.0%})"
                      f"     {ex['mean_score']:.1f} / {_points(ex['max_score'])}")
     return "\n".join(lines) + "\n"
-
-
-def summary_plot(facts: dict, path: Path, title: str) -> None:
-    """The histogram and the pass rates side by side, as a PNG (matplotlib, no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
-    edges = [i * 100 / HISTOGRAM_BINS for i in range(HISTOGRAM_BINS)]
-    left.bar(edges, facts["histogram"], width=100 / HISTOGRAM_BINS, align="edge", color="#4c72b0", edgecolor="white")
-    left.set(xlabel="score (% of the maximum)", ylabel="students", xlim=(0, 100), title="Scores")
-    names = [ex["id"] for ex in facts["exercises"]]
-    rates = [100 * ex["rate"] for ex in facts["exercises"]]
-    right.barh(names[::-1], rates[::-1], color="#55a868")
-    right.set(xlabel="% of students passing every test", xlim=(0, 100), title="Exercises")
-    fig.suptitle(title)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        fig.savefig(tmp, format="png", dpi=110)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        with_suppressed(os.unlink, tmp)

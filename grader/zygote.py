@@ -100,9 +100,9 @@ def serve_forks(sock_fd: int) -> None:
         try:
             message, fds, _, _ = socket.recv_fds(sock, 4096, 4)
         except OSError:
-            return
-        if not message:
-            return
+            message = b""
+        if not message:  # the grading process is done: nothing to flush, and tearing NumPy down
+            os._exit(0)  # only makes it wait longer
         if os.fork() == 0:
             status = 1
             try:
