@@ -67,11 +67,12 @@ def _parameter_names(fn) -> list:
 
 
 def _watch(fn, args, names: list | None = None) -> list:
-    """Copies of every array in args (inside dicts and lists too), named after fn's parameters
+    """Snapshots of every array in args (inside dicts and lists too), named after fn's parameters
     (`names`, when the caller already asked for them)."""
     names = list(_parameter_names(fn) if names is None else names)
     names += [f"#{i + 1}" for i in range(len(names), len(args))]
-    return [(where, arr, arr.copy()) for name, value in zip(names, args) for where, arr in _arrays(value, name)]
+    return [(where, arr, arr.shape, arr.dtype, arr.tobytes())
+            for name, value in zip(names, args) for where, arr in _arrays(value, name)]
 
 
 def _arrays(value, where: str):
@@ -85,13 +86,18 @@ def _arrays(value, where: str):
             yield from _arrays(item, f"{where}[{i}]")
 
 
-def _differs(arr: np.ndarray, copy: np.ndarray) -> bool:
-    return arr.shape != copy.shape or not np.array_equal(arr, copy, equal_nan=copy.dtype.kind == "f")
+def _differs(arr: np.ndarray, shape: tuple, dtype: np.dtype, data: bytes) -> bool:
+    if arr.shape != shape or arr.dtype != dtype:
+        return True
+    if arr.tobytes() == data:  # the usual case, and the cheapest test (a driver watches ~1,000 arrays)
+        return False
+    before = np.frombuffer(data, dtype=dtype).reshape(shape)  # other bits, maybe the same values (-0.0, NaNs)
+    return not np.array_equal(arr, before, equal_nan=dtype.kind == "f")
 
 
 def _unchanged(label: str, watched: list) -> None:
-    for where, arr, copy in watched:
-        if _differs(arr, copy):
+    for where, arr, *before in watched:
+        if _differs(arr, *before):
             raise _contract(label, f"changed its argument {where} in place; work on a copy "
                                    "(x = x.copy(), or new = old - step rather than old -= step)")
 
@@ -145,7 +151,7 @@ def call_reporting_changes(module: str, name: str, *args):
     fn = _student_function(module, name)
     watched = _watch(fn, args)
     result = call_student(label, fn, *args)
-    changed = [where for where, arr, copy in watched if _differs(arr, copy)]
+    changed = [where for where, arr, *before in watched if _differs(arr, *before)]
     return _plain(label, result, "its answer"), changed
 
 
@@ -158,7 +164,8 @@ def run_optimizer(module: str, name: str, returns: str, theta, grad, state: list
 
     Step t calls name(theta, grad(theta), *state, [t,] *hyper), arrays cast to `dtype` when given;
     it must return (theta, *state). One round trip instead of one per step. Returns every step's
-    arguments before the constants (theta, gradient, state) and what it returned.
+    arguments before the constants (theta, gradient, state) and what it returned, by position
+    (see _columns).
     """
     label = f"{module}.{name}"
     fn = _student_function(module, name)
@@ -171,9 +178,24 @@ def run_optimizer(module: str, name: str, returns: str, theta, grad, state: list
         if not (isinstance(out, (tuple, list)) and len(out) == 1 + len(state)):
             raise _contract(label, f"should return {returns}")
         inputs.append(args)
-        outputs.append(_plain(label, tuple(out), "its answer"))
+        outputs.append(tuple(out))
         theta, state = out[0], list(out[1:])
-    return {"inputs": inputs, "outputs": outputs}
+    return {"inputs": _columns(label, inputs), "outputs": _columns(label, outputs)}
+
+
+def _columns(label: str, rows: list) -> list:
+    """Per-step tuples as one entry per position: an array (steps, ...) when every step holds an
+    array of the same shape and dtype there (one array on the wire instead of one per step), else
+    the list of the steps' values, each of which must be able to cross."""
+    columns = []
+    for values in zip(*rows):
+        first = values[0]
+        if isinstance(first, np.ndarray) and first.dtype.kind in "biuf" and all(
+                type(v) is np.ndarray and v.shape == first.shape and v.dtype == first.dtype for v in values):
+            columns.append(np.stack(values))
+        else:
+            columns.append([_plain(label, v, "its answer") for v in values])
+    return columns
 
 
 # --------------------------------------------------------------------------- autodiff

@@ -104,10 +104,12 @@ def _call_reporting_changes(args, result):
 
 
 def _run_optimizer(args, result):
-    # run_optimizer(module, name, returns, theta, grad, state, steps, hyper, with_t, dtype) -> inputs, outputs
+    # run_optimizer(module, name, returns, theta, grad, state, steps, hyper, with_t, dtype) -> inputs, outputs,
+    # each one entry per position (an array with a row per step, or a list of the steps' values)
     name, hyper, with_t = args[1], tuple(args[7]), bool(args[8]) if len(args) > 8 else False
+    steps = zip(zip(*result["inputs"]), zip(*result["outputs"]))
     return [Call(name, (*inputs, *((t,) if with_t else ()), *hyper), {}, tuple(out))
-            for t, (inputs, out) in enumerate(zip(result["inputs"], result["outputs"]), start=1)]
+            for t, (inputs, out) in enumerate(steps, start=1)]
 
 
 def _run_program(args, result):

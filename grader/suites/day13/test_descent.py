@@ -111,7 +111,10 @@ def _student_trajectory(student, name, returns, theta0, trusted_grad, state, ste
     worker, by grader.drivers.run_optimizer: one round trip for the whole run)."""
     run = run_driver(student, "run_optimizer", f"descent.{name}", "descent", name, returns, theta0, trusted_grad,
                      list(state), steps, list(hyper), with_t, dtype and np.dtype(dtype).name)
-    return np.array([np.asarray(out[0], dtype=np.float64) for out in run["outputs"]])
+    thetas = run["outputs"][0]  # every step's theta: one array, or a list when they differ in shape
+    if isinstance(thetas, np.ndarray):
+        return thetas.astype(np.float64)
+    return np.array([np.asarray(theta, dtype=np.float64) for theta in thetas])
 
 
 def _momentum(theta, g, v, lr, beta):
