@@ -30,6 +30,7 @@ class Fixtures:
     def __init__(self, config):
         self.config = config
         self._kept: dict = {}  # (fixture definition, module or None) -> (value, error)
+        self._plans: dict = {}  # test item -> how to get each of its fixtures (the same every round)
 
     @staticmethod
     def supports(items) -> bool:
@@ -40,26 +41,28 @@ class Fixtures:
 
     def run(self, item) -> None:
         """Set up the test's fixtures (every one it uses, in pytest's order) and call it."""
+        plan = self._plans.get(item)
+        if plan is None:
+            plan = self._plans[item] = _plan(item)
         values = {}
         for name in item._fixtureinfo.names_closure:
-            values[name] = self._value(item, name, values)
+            values[name] = self._value(item, plan, name, values)
         item.obj(**{name: values[name] for name in item._fixtureinfo.argnames})
 
-    def _value(self, item, name: str, values: dict):
+    def _value(self, item, plan: dict, name: str, values: dict):
         if name in values:
             return values[name]
-        params = getattr(item, "callspec", None)
-        if params is not None and name in params.params:
-            return params.params[name]
-        if name == "request":
+        scope, found = plan[name]
+        if scope == "param":
+            return found
+        if scope == "request":
             return _Request(self.config, item)
-        definition = item._fixtureinfo.name2fixturedefs[name][-1]
-        if definition.scope == "function":
-            return self._call(item, definition, values)
-        key = (definition, item.module if definition.scope == "module" else None)
+        if scope == "function":
+            return self._call(item, plan, found, values)
+        key = (found, item.module if scope == "module" else None)
         if key not in self._kept:
             try:
-                self._kept[key] = (self._call(item, definition, values), None)
+                self._kept[key] = (self._call(item, plan, found, values), None)
             except (Exception, OutcomeException) as exc:  # kept, and raised again for every test that uses it
                 self._kept[key] = (None, exc)
         value, error = self._kept[key]
@@ -67,9 +70,25 @@ class Fixtures:
             raise error
         return value
 
-    def _call(self, item, definition, values: dict):
-        kwargs = {arg: self._value(item, arg, values) for arg in definition.argnames}
+    def _call(self, item, plan: dict, definition, values: dict):
+        kwargs = {arg: self._value(item, plan, arg, values) for arg in definition.argnames}
         return definition.func(**kwargs)
+
+
+def _plan(item) -> dict:
+    """name -> (scope, fixture definition), ("param", value) or ("request", None), for every fixture
+    the test uses (asking pytest's objects each time cost more than the answers)."""
+    params = getattr(item, "callspec", None)
+    plan = {}
+    for name in item._fixtureinfo.names_closure:
+        if params is not None and name in params.params:
+            plan[name] = ("param", params.params[name])
+        elif name == "request":
+            plan[name] = ("request", None)
+        else:
+            definition = item._fixtureinfo.name2fixturedefs[name][-1]
+            plan[name] = (definition.scope, definition)
+    return plan
 
 
 def _supported(item) -> bool:
