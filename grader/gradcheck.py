@@ -391,12 +391,13 @@ def compare(got, expected, *, name: str = "value", rtol: float | None = None,
 class _Forward:
     """The trusted scalar f, evaluated on fresh float64 copies of points near x."""
 
-    def __init__(self, f: Callable, x64: np.ndarray, f_value: float | None = None):
+    def __init__(self, f: Callable, x64: np.ndarray, f_value: float | None = None, key: bytes | None = None):
         self.f, self.shape, self.flat = f, x64.shape, x64.ravel().copy()
         self.calls = 0
         # In a batch every submission's check differences the same f at the same x: the values
         # along each line are remembered under this key (None: not remembering; see grader.memo).
-        self.key = memo.try_key("forward", f, x64)
+        # A caller that knows what f and x are made of may name them itself (`key`).
+        self.key = key or memo.try_key("forward", f, x64)
         if f_value is None:
             f_value = memo.remember(self.key and (self.key, "f(x)"), lambda: self(self.flat.copy()))
         self.f0 = float(f_value)
@@ -511,14 +512,14 @@ def check_gradient(f: Callable, x, analytic, *, name: str = "x", rtol: float | N
     return probe if isinstance(probe, CheckResult) else probe.judge(fixed_scale=scale)
 
 
-def _prepare(f, x, analytic, *, name, rtol, seed, max_full, f_value, n_directions, n_samples):
+def _prepare(f, x, analytic, *, name, rtol, seed, max_full, f_value, n_directions, n_samples, key=None):
     """A failed CheckResult for an unusable answer, else a _Probe ready to be judged."""
     x64 = np.array(x, dtype=np.float64)
     arr, rtol = _usable(analytic, x64.shape, name, rtol)
     if isinstance(arr, CheckResult):
         return arr
     a = arr.astype(np.float64).ravel()
-    fwd = _Forward(f, x64, f_value)
+    fwd = _Forward(f, x64, f_value, key)
     h = _steps(fwd.flat, EPS64)
     if a.size <= max_full:
         idx, dirs, scale_hint, how = np.arange(a.size), [], 0.0, ""
@@ -647,8 +648,8 @@ def check_gradients(f: Callable, params: Mapping, analytic, *, rtol: float | Non
     failed result with a note; keys only in `analytic` are ignored.
     """
     base = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
-    f0 = memo.remember(memo.try_key("f(params)", f, base),
-                       lambda: _scalar(f({key: value.copy() for key, value in base.items()})))
+    whole = memo.try_key("f(params)", f, base)  # f and every tensor, keyed once (not once per tensor)
+    f0 = memo.remember(whole, lambda: _scalar(f({key: value.copy() for key, value in base.items()})))
     if not isinstance(analytic, Mapping):
         note = (f"gradients must be a dict with keys {sorted(base)}, "
                 f"got {type(analytic).__name__}")
@@ -664,7 +665,8 @@ def check_gradients(f: Callable, params: Mapping, analytic, *, rtol: float | Non
             return f({k: (t if k == key else v.copy()) for k, v in base.items()})
 
         outcomes[key] = _prepare(f_of_one, value, analytic[key], name=key, rtol=rtol, seed=seed,
-                                 max_full=max_full, f_value=f0, n_directions=4, n_samples=SAMPLED_ENTRIES)
+                                 max_full=max_full, f_value=f0, n_directions=4, n_samples=SAMPLED_ENTRIES,
+                                 key=whole and memo.try_key("forward of one", whole, key))
     # The floor comes from the grader's own slopes only, never from the student's answer.
     biggest = max((p.magnitude() for p in outcomes.values() if isinstance(p, _Probe)), default=0.0)
     return [p if isinstance(p, CheckResult) else p.judge(min_scale=shared_floor * biggest)

@@ -105,6 +105,42 @@ def test_gradient_checks_judge_alike_with_and_without_remembering():
     assert [p[0] for p in plain[:4]] == [True, False, True, False]
 
 
+def _loss(p, X):
+    return float(np.sum(np.tanh(X @ p["W"] + p["b"]) ** 2))
+
+
+def _param_grads(p, X):
+    z = X @ p["W"] + p["b"]
+    dz = 2 * np.tanh(z) * (1 - np.tanh(z) ** 2)
+    return {"W": X.T @ dz, "b": dz.sum(axis=0)}
+
+
+def test_parameter_dict_checks_judge_alike_with_and_without_remembering():
+    """Each tensor's lines are remembered under the whole dict's key: another tensor's values, another
+    X in f's closure, or the same values under another key must not reuse them."""
+    rng = np.random.default_rng(4)
+    X, other_X = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    params = {"W": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    moved = {"W": params["W"], "b": params["b"] + 0.3}
+    swapped = {"b": params["W"][0].copy(), "W": params["W"]}  # b takes another tensor's values
+
+    def run():
+        cases = []
+        for point, data in ((params, X), (moved, X), (params, other_X), (swapped, X)):
+            f = lambda p, data=data: _loss(p, data)  # noqa: E731 - same code, other closure
+            right = _param_grads(point, data)
+            wrong = {"W": right["W"], "b": right["b"] * 1.5}
+            cases += [gradcheck.check_gradients(f, point, right, seed=2),
+                      gradcheck.check_gradients(f, point, wrong, seed=2)]
+        return [[_summary(r) for r in results] for results in cases]
+
+    plain = run()
+    with memo.enabled():
+        first, again = run(), run()
+    assert plain == first == again
+    assert [all(r[0] for r in results) for results in plain] == [True, False] * 4
+
+
 _CALLS: list = []  # a global, so that counting does not change f's key (its closure)
 
 
