@@ -249,8 +249,8 @@ class Bubblewrap:
             if self._zygote is None or not self._zygote.alive():
                 self.close()
                 kept_in_tmp = [str(p) for p in _python_paths() if Path("/tmp") in p.parents]
-                # In a user namespace the zygote and the keeper share the worker's uid and its count.
-                uid, nproc = (None, PROCESS_LIMIT + 2) if self.user_namespace else (UID_BASE + os.getpid(), PROCESS_LIMIT)
+                # In a user namespace the zygote shares the worker's uid and its count.
+                uid, nproc = (None, PROCESS_LIMIT + 1) if self.user_namespace else (UID_BASE + os.getpid(), PROCESS_LIMIT)
                 spec = {"uid": uid, "nproc": nproc, "tmp_bytes": TMP_BYTES, "scratch_bytes": SCRATCH_BYTES,
                         "kept_in_tmp": kept_in_tmp}
                 self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging, self.user_namespace),

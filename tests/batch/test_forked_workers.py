@@ -112,6 +112,46 @@ def test_an_exit_is_reported_and_a_hang_is_killed(box):
         assert hanger.call("probe", "facts")["pid"] == 1  # a fresh worker for the next call
 
 
+def _children_of(pid: int) -> list[tuple[int, str]]:
+    """(pid, state) of the processes whose parent is pid (state Z: ended, not yet reaped)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append((int(entry.name), fields[0]))
+    return found
+
+
+def _zygote_pid(box) -> int:
+    """The zygote's own pid, under bubblewrap's process(es)."""
+    pending = [box._zygote.process.pid]
+    while pending:
+        pid = pending.pop()
+        if b"serve_forks" in Path(f"/proc/{pid}/cmdline").read_bytes() and \
+                Path(f"/proc/{pid}/comm").read_text().strip() != "bwrap":
+            return pid
+        pending += [child for child, _ in _children_of(pid)]
+    raise AssertionError("no zygote under bubblewrap")
+
+
+def test_workers_alive_together_are_apart_and_each_is_killed_and_reaped_alone(box):
+    with _submission(box, "one") as one, _submission(box, "two") as two:
+        first, second = one.call("probe", "facts"), two.call("probe", "facts")
+        assert first["processes"] == second["processes"] == [1]  # neither sees the other
+        assert first["files"] == second["files"] == ["probe.py"]
+        zygote = _zygote_pid(box)
+        assert len(_children_of(zygote)) == 2  # the two workers, each the zygote's own child
+        one.kill()
+        with pytest.raises(WorkerDied, match="SIGKILL"):
+            one.call("probe", "facts")
+        assert two.call("probe", "facts")["pid"] == 1  # the other one goes on
+    time.sleep(0.2)
+    assert _children_of(zygote) == []  # both gone and reaped (no zombie left behind)
+
+
 def test_a_dead_zygote_is_replaced(box):
     with _submission(box, "before") as before:
         assert before.call("probe", "facts")["files"] == ["probe.py"]

@@ -24,13 +24,15 @@ def slow_class(root: Path) -> Path:
     return subs
 
 
-def grading_process_of(out: Path, student: str, deadline: float) -> int:
-    """The pid of the grading process working on `student`: its staging folder is .work/<pid>/<student>."""
+def grading_process_of(out: Path, student: str, deadline: float, killed: set) -> int:
+    """The pid of a live grading process working on `student`: its staging folder is
+    .work/<pid>/<student> (a killed one's folder stays behind until the run ends)."""
     while time.monotonic() < deadline:
         for folder in (out / ".work").glob(f"*/{student}"):
-            return int(folder.parent.name)
+            if int(folder.parent.name) not in killed:
+                return int(folder.parent.name)
         time.sleep(0.02)
-    raise AssertionError(f"{student} was never staged")
+    raise AssertionError(f"{student} was never staged by a live grading process")
 
 
 def run_killing(subs: Path, out: Path, student: str, kills: int) -> subprocess.CompletedProcess:
@@ -40,11 +42,7 @@ def run_killing(subs: Path, out: Path, student: str, kills: int) -> subprocess.C
     killed = set()
     try:
         for _ in range(kills):
-            deadline = time.monotonic() + 60
-            pid = grading_process_of(out, student, deadline)
-            while pid in killed:  # the folder of a killed process may linger a moment
-                time.sleep(0.02)
-                pid = grading_process_of(out, student, deadline)
+            pid = grading_process_of(out, student, time.monotonic() + 60, killed)
             os.kill(pid, signal.SIGKILL)
             killed.add(pid)
         stdout, stderr = run.communicate(timeout=120)
