@@ -28,7 +28,6 @@ import ctypes
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -209,7 +208,7 @@ def _become_worker(libc, spec: dict, req_r: int, resp_w: int, output: int) -> No
 
 def _copy_tree(source: str, target: str) -> None:
     """The submission's files, links kept as links; contents only (shutil.copytree's metadata
-    calls took most of a worker's set-up time)."""
+    calls took most of a worker's set-up time, and shutil.copyfile half of what was left)."""
     for entry in os.scandir(source):
         path = os.path.join(target, entry.name)
         if entry.is_symlink():
@@ -218,7 +217,22 @@ def _copy_tree(source: str, target: str) -> None:
             os.mkdir(path)
             _copy_tree(entry.path, path)
         else:
-            shutil.copyfile(entry.path, path, follow_symlinks=False)
+            _copy_file(entry.path, path)
+
+
+def _copy_file(source: str, target: str) -> None:
+    reader = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        writer = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        try:
+            while chunk := os.read(reader, 1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(writer, view):]
+        finally:
+            os.close(writer)
+    finally:
+        os.close(reader)
 
 
 def _drop_capabilities(libc) -> None:

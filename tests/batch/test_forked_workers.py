@@ -90,6 +90,36 @@ def test_a_forked_worker_has_no_privilege_and_sees_only_its_own_copy(box):
     assert facts["staging"] == [] and facts["tmp"] == python_in_tmp() and facts["interfaces"] == ["lo"]
 
 
+def test_the_workers_copy_holds_every_file_byte_for_byte(box):
+    folder = box.staging / "copied"
+    folder.mkdir(mode=0o755)
+    (folder / "probe.py").write_text(textwrap.dedent(FACTS) + textwrap.dedent("""
+        import hashlib, os
+        def listing():
+            found = {}
+            for root, dirs, files in os.walk("."):
+                for name in files + dirs:
+                    path = os.path.join(root, name)
+                    found[path] = ("link:" + os.readlink(path) if os.path.islink(path)
+                                   else "dir" if os.path.isdir(path)
+                                   else hashlib.sha256(open(path, "rb").read()).hexdigest())
+            return found
+    """))
+    (folder / "data").mkdir(mode=0o755)
+    big = os.urandom(3 * 1024 * 1024 + 17)  # over the copy's 1 MiB chunks
+    (folder / "data" / "weights.bin").write_bytes(big)
+    (folder / "data" / "empty.txt").write_bytes(b"")
+    os.symlink("data/weights.bin", folder / "shortcut")
+    with StudentProcess(folder, spawner=box.prepare(folder).spawner, timeout=5) as worker:
+        found = worker.call("probe", "listing")
+    import hashlib
+
+    assert found["./data/weights.bin"] == hashlib.sha256(big).hexdigest()
+    assert found["./data/empty.txt"] == hashlib.sha256(b"").hexdigest()
+    assert found["./shortcut"] == "link:data/weights.bin" and found["./data"] == "dir"
+    assert found["./probe.py"] == hashlib.sha256((folder / "probe.py").read_bytes()).hexdigest()
+
+
 def test_nothing_a_submission_leaves_reaches_the_next_one(box):
     with _submission(box, "first") as first:
         assert first.call("probe", "leave_traces") is True
