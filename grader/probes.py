@@ -7,6 +7,7 @@ same formulas in the grader's own process.
 """
 
 import numpy as np
+import numpy.polynomial.polynomial  # noqa: F401 - NumPy loads it lazily: here, the zygote loads it before forking
 
 
 def polynomial(coeffs):
