@@ -94,16 +94,20 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             gradebook.remove_leftovers(folder)
         found = _discover(source, reporter)
         plotter.start()  # matplotlib loads while the sandbox is probed and the grading starts
-        box = _choose_sandbox(work, options, reporter)
-        settings = _settings(day, options, box.kind)
-        todo, reused = _todo(found.submissions, out, options.force, settings, run_seed(options.seed))
-        reporter.start(len(found.submissions), reused, len(todo))
+        # Likely work: the grading processes load pytest and the suites while the sandbox is probed.
+        early = _start_slots(day, _jobs(options, len(found.submissions))) if options.force or \
+            len(list((out / "results").glob("*.json"))) < len(found.submissions) else []
         failed: list[str] = []
         try:
+            box = _choose_sandbox(work, options, reporter)
+            settings = _settings(day, options, box.kind)
+            todo, reused = _todo(found.submissions, out, options.force, settings, run_seed(options.seed))
+            reporter.start(len(found.submissions), reused, len(todo))
             if todo:
-                jobs = max(1, min(options.jobs or _cores(), len(todo)))
-                failed = _run_pool(todo, jobs, _config(day, out, options, box, settings), out, reporter)
+                jobs = _jobs(options, len(todo))
+                failed = _run_pool(todo, jobs, _config(day, out, options, box, settings), out, reporter, early)
         finally:
+            _stop(early)  # those the pool did not take
             reporter.finish()
             shutil.rmtree(work, ignore_errors=True)  # the pool has stopped: no sandbox uses it any more
         results = _rebuild(day, out, found.submissions)
@@ -162,10 +166,10 @@ def _todo(found: list[submissions.Submission], out: Path, force: bool, settings:
 
 
 def _config(day: Day, out: Path, options: Options, box, settings: dict) -> dict:
-    """What every grading process needs to know (sent to each when it starts)."""
+    """What every grading process needs to know, sent once the sandbox is chosen."""
     return {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
             "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None), "forking": getattr(box, "forking", False),
-            "reason": getattr(box, "reason", ""), "parent": os.getpid()}
+            "reason": getattr(box, "reason", "")}
 
 
 def _cpus() -> list:
@@ -293,11 +297,13 @@ def _ungraded(day: Day, seed: int, why: str) -> DayResult:
 
 
 class _Slot:
-    def __init__(self, context, config: dict, cpu: int | None):
+    def __init__(self, day: Day, cpu: int | None):
+        context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_grading_process, args=(child, config, cpu), daemon=True)
+        self.process = context.Process(target=_grading_process, args=(child, day, os.getpid(), cpu), daemon=True)
         self.process.start()
         child.close()
+        self.cpu = cpu
         self.task: dict | None = None
         self.crash = ""  # what a grading process reported before it gave up
 
@@ -316,18 +322,40 @@ class _Slot:
         self.conn.close()
 
 
-def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Reporter) -> list[str]:
-    """Grade `todo` in `jobs` processes; the students the grader failed on."""
+def _jobs(options: Options, submissions: int) -> int:
+    return max(1, min(options.jobs or _cores(), submissions))
+
+
+def _start_slots(day: Day, jobs: int) -> list[_Slot]:
+    """Grading processes, one per job, each on a core of its own when there are enough.
+
+    A grading process and its worker take turns (one waits while the other runs): on a core of
+    their own each wakes the other without a cross-core wake-up, which measured about 5% less
+    CPU per submission than letting them wander."""
+    cpus = _cpus()
+    pinned = cpus if jobs <= len(cpus) else [None] * jobs
+    return [_Slot(day, pinned[i]) for i in range(jobs)]
+
+
+def _stop(slots: list[_Slot]) -> None:
+    for slot in slots:  # all at once: each takes a moment to wind down
+        slot.ask_to_stop()
+    for slot in slots:
+        slot.stop()
+    slots.clear()
+
+
+def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Reporter,
+              started: list[_Slot]) -> list[str]:
+    """Grade `todo` in `jobs` processes, taking them from `started` first; the students the
+    grader failed on."""
     from grader.runner import GraderError
 
-    context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
     pending, tries, failed = deque(todo), {}, []
-    cpus = _cpus()
-    # A grading process and its worker take turns (one waits while the other runs): on a core of
-    # their own each wakes the other without a cross-core wake-up, which measured about 5% less
-    # CPU per submission than letting them wander. Only with a core for each process.
-    pinned = cpus if jobs <= len(cpus) else [None] * jobs
-    slots = [_Slot(context, config, pinned[i]) for i in range(jobs)]
+    slots = started[:jobs] or _start_slots(config["day"], jobs)  # started early: as many or more
+    del started[:jobs]
+    for slot in slots:
+        slot.conn.send(config)
     try:
         while pending or any(s.task for s in slots):
             for slot in slots:
@@ -365,12 +393,10 @@ def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Re
                         _write_failure(config, out, task, why)
                         failed.append(task["student"])
                         reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
-                    slots[index] = _Slot(context, config, pinned[index])
+                    slots[index] = _Slot(config["day"], slot.cpu)
+                    slots[index].conn.send(config)
     finally:
-        for slot in slots:  # all at once: each takes ~0.1 s to wind down
-            slot.ask_to_stop()
-        for slot in slots:
-            slot.stop()
+        _stop(slots)
     return failed
 
 
@@ -403,8 +429,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _grading_process(conn, config: dict, cpu: int | None = None) -> None:
-    _die_with_parent(config["parent"])
+def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> None:
+    """Load pytest and the suites, then take the run's settings (the first message: the sandbox
+    is still being probed meanwhile), then grade one task after another until told to stop."""
+    _die_with_parent(parent)
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})  # before the sandbox starts: its workers inherit the core
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -414,17 +442,25 @@ def _grading_process(conn, config: dict, cpu: int | None = None) -> None:
     from grader import sandbox, suite_session
     from grader.runner import GraderError
 
-    day: Day = config["day"]
-    out = Path(config["out"])
-    staging = out / ".work" / str(os.getpid())  # this process's submissions, one at a time
-    staging.mkdir(mode=0o755, parents=True, exist_ok=True)
-    if config["bwrap"]:
-        box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
-    else:
-        box = sandbox.RlimitsOnly(config["reason"])
     current: dict = {}
+    config: dict = {}
+    out = staging = box = None
 
     def rounds():
+        nonlocal out, staging, box
+        try:
+            config.update(conn.recv() or {})
+        except (EOFError, OSError):
+            return
+        if not config:
+            return  # not needed after all
+        out = Path(config["out"])
+        staging = out / ".work" / str(os.getpid())  # this process's submissions, one at a time
+        staging.mkdir(mode=0o755, parents=True, exist_ok=True)
+        if config["bwrap"]:
+            box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
+        else:
+            box = sandbox.RlimitsOnly(config["reason"])
         while True:
             try:
                 task = conn.recv()
@@ -450,7 +486,8 @@ def _grading_process(conn, config: dict, cpu: int | None = None) -> None:
 
     try:
         suite_session.serve(day, rounds(), finished)
-        box.close()
+        if box is not None:
+            box.close()
         os._exit(0)  # all written and said: finalizing pytest and NumPy would only hold the run up
     except GraderError as exc:  # the suites are broken: no submission can be graded
         conn.send(("fatal", str(exc)))
