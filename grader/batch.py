@@ -7,9 +7,9 @@ The pipeline (DESIGN.md, principle 6):
 2. reuse every record in OUT/results whose fingerprint and settings match
    (--force: none), so a second run, or a run after a crash, grades only
    what is new, changed or unfinished;
-3. grade the rest in --jobs processes; each process collects the suites
-   once (grader.suite_session), unpacks one submission at a time into
-   OUT/.work, runs it in the sandbox (grader.sandbox), and writes that
+3. grade the rest in --jobs processes (grader.pool); each process collects
+   the suites once (grader.suite_session), unpacks one submission at a time
+   into OUT/.work, runs it in the sandbox (grader.sandbox), and writes that
    student's feedback and then their record, each atomically, before it
    asks for the next one;
 4. rebuild feedback, grades.csv and the summary from the records of the
@@ -22,23 +22,18 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import multiprocessing
 import os
 import shutil
-import signal
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 from pathlib import Path
 
 import grader
-from grader import gradebook, submissions, summary_plot
+from grader import gradebook, pool, submissions, summary_plot
 from grader.course import Day
-from grader.results import DayResult, ExerciseResult
+from grader.results import DayResult
 
 DEFAULT_BUDGET = 300.0  # seconds for one submission, all its tests together
-RETRIES = 1  # a grading process that dies mid-submission (not the student's doing) gets one more try
 
 
 class BatchError(Exception):
@@ -95,7 +90,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         found = _discover(source, reporter)
         plotter.start()  # matplotlib loads while the sandbox is probed and the grading starts
         # Likely work: the grading processes load pytest and the suites while the sandbox is probed.
-        early = _start_slots(day, _jobs(options, len(found.submissions))) if options.force or \
+        early = pool.start_slots(day, _jobs(options, len(found.submissions))) if options.force or \
             len(list((out / "results").glob("*.json"))) < len(found.submissions) else []
         failed: list[str] = []
         try:
@@ -105,9 +100,9 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             reporter.start(len(found.submissions), reused, len(todo))
             if todo:
                 jobs = _jobs(options, len(todo))
-                failed = _run_pool(todo, jobs, _config(day, out, options, box, settings), out, reporter, early)
+                failed = pool.run_pool(todo, jobs, _config(day, out, options, box, settings), out, reporter, early)
         finally:
-            _stop(early)  # those the pool did not take
+            pool.stop(early)  # those the pool did not take
             reporter.finish()
             shutil.rmtree(work, ignore_errors=True)  # the pool has stopped: no sandbox uses it any more
         results = _rebuild(day, out, found.submissions)
@@ -172,16 +167,12 @@ def _config(day: Day, out: Path, options: Options, box, settings: dict) -> dict:
             "reason": getattr(box, "reason", "")}
 
 
-def _cpus() -> list:
-    """The CPUs this process may run on (None for each where that cannot be asked)."""
-    try:
-        return sorted(os.sched_getaffinity(0))
-    except AttributeError:
-        return [None] * (os.cpu_count() or 1)
-
-
 def _cores() -> int:
-    return len(_cpus())
+    return len(pool.cpus_here())
+
+
+def _jobs(options: Options, submissions: int) -> int:
+    return max(1, min(options.jobs or _cores(), submissions))
 
 
 def _check_folders(source: Path, out: Path) -> tuple[Path, Path]:
@@ -274,7 +265,7 @@ def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[s
     results = {}
     for sub in found:
         loaded = gradebook.load_graded(out, sub.student, day)
-        record, result = loaded or (None, _ungraded(day, 0, "no record was written"))
+        record, result = loaded or (None, gradebook.ungraded(day, 0, "no record was written"))
         # The record keeps its feedback files' digests: only missing or other files are written
         # again (doing it for all cost ~1.5 ms a student at the very end of the run).
         if record is None or not gradebook.feedback_matches(out, sub.student, record.get("feedback")):
@@ -283,238 +274,3 @@ def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[s
     rows = gradebook.grades_csv(day, results)
     gradebook.write_atomic(out / "grades.csv", rows)
     return results
-
-
-def _ungraded(day: Day, seed: int, why: str) -> DayResult:
-    """A zero row for a submission the grader itself failed on (never the student's doing)."""
-    result = DayResult(day=day.id, seed=seed, notes=[f"the grader could not grade this submission ({why}); "
-                                                     f"your instructor will look at it"])
-    result.exercises = [ExerciseResult(id=ex.id, max_score=ex.max_score) for ex in day.exercises]
-    return result
-
-
-# --------------------------------------------------------------------------- the pool
-
-
-class _Slot:
-    def __init__(self, day: Day, cpu: int | None):
-        context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_grading_process, args=(child, day, os.getpid(), cpu), daemon=True)
-        self.process.start()
-        child.close()
-        self.cpu = cpu
-        self.task: dict | None = None
-        self.crash = ""  # what a grading process reported before it gave up
-
-    def ask_to_stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except OSError:
-            pass
-
-    def stop(self) -> None:
-        self.ask_to_stop()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-
-
-def _jobs(options: Options, submissions: int) -> int:
-    return max(1, min(options.jobs or _cores(), submissions))
-
-
-def _start_slots(day: Day, jobs: int) -> list[_Slot]:
-    """Grading processes, one per job, each on a core of its own when there are enough.
-
-    A grading process and its worker take turns (one waits while the other runs): on a core of
-    their own each wakes the other without a cross-core wake-up, which measured about 5% less
-    CPU per submission than letting them wander."""
-    cpus = _cpus()
-    pinned = cpus if jobs <= len(cpus) else [None] * jobs
-    return [_Slot(day, pinned[i]) for i in range(jobs)]
-
-
-def _stop(slots: list[_Slot]) -> None:
-    for slot in slots:  # all at once: each takes a moment to wind down
-        slot.ask_to_stop()
-    for slot in slots:
-        slot.stop()
-    slots.clear()
-
-
-def _run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter: Reporter,
-              started: list[_Slot]) -> list[str]:
-    """Grade `todo` in `jobs` processes, taking them from `started` first; the students the
-    grader failed on."""
-    from grader.runner import GraderError
-
-    pending, tries, failed = deque(todo), {}, []
-    slots = started[:jobs] or _start_slots(config["day"], jobs)  # started early: as many or more
-    del started[:jobs]
-    for slot in slots:
-        slot.conn.send(config)
-    try:
-        while pending or any(s.task for s in slots):
-            for slot in slots:
-                if slot.task is None and pending:
-                    slot.task = pending.popleft()
-                    slot.conn.send(slot.task)
-            busy = [s for s in slots if s.task]
-            wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
-            for index, slot in enumerate(slots):
-                if slot.task is None:
-                    continue
-                message = None
-                try:
-                    if slot.conn.poll():
-                        message = slot.conn.recv()
-                except (EOFError, OSError):
-                    message = None
-                if message and message[0] == "fatal":
-                    raise GraderError(message[1])
-                if message and message[0] == "crashed":
-                    slot.process.join(timeout=10)
-                    slot.crash = message[1]
-                if message and message[0] == "done":
-                    _, student, score, max_score, status = message
-                    slot.task = None
-                    reporter.advance(student, score, max_score, status)
-                    continue
-                if not slot.process.is_alive():  # died mid-submission: the grader's fault, try again
-                    task = slot.task
-                    tries[task["student"]] = tries.get(task["student"], 0) + 1
-                    if tries[task["student"]] <= RETRIES:
-                        pending.appendleft(task)
-                    else:
-                        why = slot.crash or f"its grading process ended with code {slot.process.exitcode}"
-                        _write_failure(config, out, task, why)
-                        failed.append(task["student"])
-                        reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
-                    slots[index] = _Slot(config["day"], slot.cpu)
-                    slots[index].conn.send(config)
-    finally:
-        _stop(slots)
-    return failed
-
-
-def _write_failure(config: dict, out: Path, task: dict, why: str) -> None:
-    result = _ungraded(config["day"], task["seed"], why)
-    gradebook.save_record(out, task["student"], _record(task, config, result, "grader failed", 0.0))
-
-
-def _record(task: dict, config: dict, result: DayResult, status: str, seconds: float) -> dict:
-    return {
-        "student": task["student"], "source": Path(task["path"]).name, "kind": task["kind"],
-        "fingerprint": task["fingerprint"], "settings": config["settings"], "status": status,
-        "seconds": round(seconds, 3), "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "result": result.to_json(reveal_hidden=True),
-    }
-
-
-# --------------------------------------------------------------------------- one grading process
-
-
-def _die_with_parent(parent: int) -> None:
-    """If the coordinator is killed (kill -9), this process and its sandboxes go too."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> None:
-    """Load pytest and the suites, then take the run's settings (the first message: the sandbox
-    is still being probed meanwhile), then grade one task after another until told to stop."""
-    _die_with_parent(parent)
-    if cpu is not None:
-        os.sched_setaffinity(0, {cpu})  # before the sandbox starts: its workers inherit the core
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"  # one core per grading process, as the workers have
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
-
-    from grader import sandbox, suite_session
-    from grader.runner import GraderError
-
-    current: dict = {}
-    config: dict = {}
-    out = staging = box = None
-
-    def rounds():
-        nonlocal out, staging, box
-        try:
-            config.update(conn.recv() or {})
-        except (EOFError, OSError):
-            return
-        if not config:
-            return  # not needed after all
-        out = Path(config["out"])
-        staging = out / ".work" / str(os.getpid())  # this process's submissions, one at a time
-        staging.mkdir(mode=0o755, parents=True, exist_ok=True)
-        if config["bwrap"]:
-            box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
-        else:
-            box = sandbox.RlimitsOnly(config["reason"])
-        while True:
-            try:
-                task = conn.recv()
-            except (EOFError, OSError):
-                return
-            if task is None:
-                return
-            current.clear()
-            current.update(task=task, started=time.monotonic())
-            yield _prepare(task, day, staging, box, config, current)
-
-    def finished(job, result: DayResult) -> None:
-        task = current["task"]
-        result.notes[:0] = current.get("notes", [])
-        status = "graded" if job.submission is not None else "nothing to grade"
-        digests = gradebook.write_feedback(out, task["student"], result)
-        record = _record(task, config, result, status, time.monotonic() - current["started"]) | {"feedback": digests}
-        gradebook.save_record(out, task["student"], record)  # last: its presence means "done"
-        for prepared in current.get("prepared", []):
-            prepared.cleanup()
-        shutil.rmtree(current["work"], ignore_errors=True)
-        conn.send(("done", task["student"], result.score, result.max_score, status))
-
-    try:
-        suite_session.serve(day, rounds(), finished)
-        if box is not None:
-            box.close()
-        os._exit(0)  # all written and said: finalizing pytest and NumPy would only hold the run up
-    except GraderError as exc:  # the suites are broken: no submission can be graded
-        conn.send(("fatal", str(exc)))
-    except OSError as exc:  # the output folder is full or gone: stop rather than lose results
-        conn.send(("fatal", f"could not write the results to {out}: {exc.strerror or exc}"))
-    except Exception as exc:  # a grader bug on this submission: report it, let a fresh process go on
-        conn.send(("crashed", f"{type(exc).__name__}: {str(exc)[:300]}"))
-
-
-def _prepare(task: dict, day: Day, staging: Path, box, config: dict, current: dict):
-    from grader.suite_session import Round
-
-    work = staging / task["student"]
-    shutil.rmtree(work, ignore_errors=True)
-    current["work"] = work
-    sub = submissions.Submission(task["student"], Path(task["path"]), task["kind"], tuple(task["notes"]))
-    try:
-        unpacked = submissions.unpack(sub, work / "src", day)
-    except OSError as exc:
-        reason = f"the submission could not be read ({exc.strerror or exc})"
-        current["notes"] = [reason]
-        return Round(None, task["seed"], reason=reason)
-    current["notes"] = unpacked.notes
-    if unpacked.problem:
-        current["notes"] = unpacked.notes + [unpacked.problem]
-        return Round(None, task["seed"], reason=unpacked.problem)
-    prepared = box.prepare(unpacked.folder)
-    current["prepared"] = [prepared]
-    return Round(prepared.submission, task["seed"], launcher=prepared.launcher, spawner=prepared.spawner,
-                 timeout=config["timeout"], budget=config["budget"])

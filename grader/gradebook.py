@@ -108,6 +108,14 @@ def _exact_shares(day: Day | None, exercise: dict) -> dict:
     return {fn.name: fn.share(counts[fn.name]) for fn in found.functions if fn.name in counts}
 
 
+def ungraded(day: Day, seed: int, why: str) -> DayResult:
+    """A zero result for a submission the grader itself failed on (never the student's doing)."""
+    result = DayResult(day=day.id, seed=seed, notes=[f"the grader could not grade this submission ({why}); "
+                                                     f"your instructor will look at it"])
+    result.exercises = [ExerciseResult(id=ex.id, max_score=ex.max_score) for ex in day.exercises]
+    return result
+
+
 def record_path(out: Path, student: str) -> Path:
     return out / "results" / f"{student}.json"
 

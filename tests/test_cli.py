@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXERCISES, ROOT, SOLUTIONS
+from tests.conftest import ROOT, SOLUTIONS
 
 GRADER = shutil.which("grader", path=str(Path(sys.executable).parent)) or shutil.which("grader")
 
