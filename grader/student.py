@@ -287,7 +287,8 @@ class StudentProcess:
         if kind == "student":
             return StudentError(f"{label} raised {text}{where}", str(error.get("type", "")))
         if kind == "import":
-            return StudentError(f"{label.partition('.')[0]}.py could not be imported: {text}{where}")
+            module = label.removeprefix("importing ").partition(".")[0]  # "importing rules.py" or "rules.f"
+            return StudentError(f"{module}.py could not be imported: {text}{where}")
         if kind in ("missing_module", "missing_function"):
             return StudentError(text)
         if kind == "unencodable":
