@@ -13,6 +13,7 @@ import io
 import json
 import os
 import secrets
+import signal
 from pathlib import Path
 
 from grader.course import Day
@@ -193,6 +194,8 @@ def _run_suites(day: Day, submission, seed, audit, options, files: list[str]):
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
+    if code == pytest.ExitCode.INTERRUPTED:  # Ctrl-C while the suites ran: the user's, not a grader error
+        raise KeyboardInterrupt
     errors = list(session.errors)
     if code not in (0, 1) and not errors:
         errors.append(err.getvalue()[-2000:] or f"pytest exit code {code}")
@@ -214,9 +217,16 @@ def _run_split(run, mine: list[str], theirs: list[str]):
         finally:
             os._exit(status)
     os.close(write_end)
-    records, notes, errors = run(mine)
-    with os.fdopen(read_end, "rb") as child_output:
-        payload = child_output.read()
+    try:
+        records, notes, errors = run(mine)
+        with os.fdopen(read_end, "rb", closefd=False) as child_output:
+            payload = child_output.read()
+    except BaseException:  # interrupted (Ctrl-C): the other half is not wanted either
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(read_end)
     _, status = os.waitpid(pid, 0)
     if status != 0 or not payload:
         other = run(theirs)  # the forked half failed: grade it here instead, slower but whole

@@ -25,10 +25,10 @@ MISSING_2 = ("return 2 * (np.asarray(y_pred) - np.asarray(y)) / np.size(y)",
 class Watcher:
     """A running `grader watch` and the lines it printed so far."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, *extra):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([GRADER, "watch", "day13", "--path", str(folder)], stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, env=env)
+        self.proc = subprocess.Popen([GRADER, "watch", "day13", "--path", str(folder), *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -127,3 +127,24 @@ def test_two_exercises_saved_together_are_both_checked(watched):
     watcher.wait_for("rules: 10 / 10")
     watcher.wait_for("gradients: 10 / 10")
     assert watcher.stop() == 0
+
+
+def test_ctrl_c_while_a_check_runs_stops_the_watcher(tmp_path):
+    folder = tmp_path / "exercises"
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    watcher = Watcher(folder, "--timeout", "60")
+    try:
+        watcher.wait_for("Watching")
+        path = folder / "losses.py"
+        path.write_text(path.read_text() + "\n\nimport time\n\ndef mse(y_pred, y):\n    time.sleep(30)\n")
+        watcher.wait_for("losses.py saved: checking")
+        time.sleep(1.0)  # well inside the slow check
+        started = time.monotonic()
+        assert watcher.stop() == 0
+        assert time.monotonic() - started < 15
+        assert "Stopped watching." in watcher.drain(1.0)
+        assert not any("grader: error" in line for line in watcher.seen), watcher.seen
+    finally:
+        if watcher.proc.poll() is None:
+            watcher.proc.kill()
+            watcher.proc.wait()
