@@ -27,8 +27,11 @@ class Watcher:
 
     def __init__(self, folder, *extra):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        # As in a terminal, Ctrl-C is not ignored: a shell that starts the test run in the background
+        # (`cmd &` without job control) makes every child ignore SIGINT.
         self.proc = subprocess.Popen([GRADER, "watch", "day13", "--path", str(folder), *extra],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
