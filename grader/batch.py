@@ -100,7 +100,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             reporter.start(len(found.submissions), reused, len(todo))
             if todo:
                 jobs = _jobs(options, len(todo))
-                failed = pool.run_pool(todo, jobs, _config(day, out, options, box, settings), out, reporter, early)
+                failed = pool.run_pool(day, todo, jobs, _config(out, options, box, settings), reporter, early)
         finally:
             pool.stop(early)  # those the pool did not take
             reporter.finish()
@@ -160,9 +160,10 @@ def _todo(found: list[submissions.Submission], out: Path, force: bool, settings:
     return todo, reused
 
 
-def _config(day: Day, out: Path, options: Options, box, settings: dict) -> dict:
-    """What every grading process needs to know, sent once the sandbox is chosen."""
-    return {"day": day, "out": str(out), "settings": settings, "budget": options.budget,
+def _config(out: Path, options: Options, box, settings: dict) -> dict:
+    """What every grading process needs to know besides the day (given when it starts), sent once
+    the sandbox is chosen."""
+    return {"out": str(out), "settings": settings, "budget": options.budget,
             "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None), "forking": getattr(box, "forking", False),
             "reason": getattr(box, "reason", "")}
 

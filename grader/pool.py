@@ -1,6 +1,6 @@
 """The grading processes of a batch run, and the coordinator's loop that keeps them busy.
 
-    run_pool(todo, jobs, config, out, reporter, started) -> students the grader failed on
+    run_pool(day, todo, jobs, config, reporter, started) -> students the grader failed on
 
 Each grading process loads pytest and the suites once (grader.suite_session),
 then takes the run's settings (its first message) and grades one task after
@@ -74,14 +74,13 @@ def stop(slots: list[_Slot]) -> None:
     slots.clear()
 
 
-def run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter,
-             started: list[_Slot]) -> list[str]:
-    """Grade `todo` in `jobs` processes, taking them from `started` first; the students the
-    grader failed on."""
+def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, started: list[_Slot]) -> list[str]:
+    """Grade `todo` in `jobs` processes, taking them from `started` first (each got the day when
+    it was started; `config` is the rest of the run's settings); the students the grader failed on."""
     from grader.runner import GraderError
 
     pending, tries, failed = deque(todo), {}, []
-    slots = started[:jobs] or start_slots(config["day"], jobs)  # started early: as many or more
+    slots = started[:jobs] or start_slots(day, jobs)  # started early: as many or more
     del started[:jobs]
     for slot in slots:
         slot.conn.send(config)
@@ -119,19 +118,19 @@ def run_pool(todo: list[dict], jobs: int, config: dict, out: Path, reporter,
                         pending.appendleft(task)
                     else:
                         why = slot.crash or f"its grading process ended with code {slot.process.exitcode}"
-                        _write_failure(config, out, task, why)
+                        _write_failure(day, config, task, why)
                         failed.append(task["student"])
-                        reporter.advance(task["student"], 0.0, config["day"].max_score, "grader failed")
-                    slots[index] = _Slot(config["day"], slot.cpu)
+                        reporter.advance(task["student"], 0.0, day.max_score, "grader failed")
+                    slots[index] = _Slot(day, slot.cpu)
                     slots[index].conn.send(config)
     finally:
         stop(slots)
     return failed
 
 
-def _write_failure(config: dict, out: Path, task: dict, why: str) -> None:
-    result = gradebook.ungraded(config["day"], task["seed"], why)
-    gradebook.save_record(out, task["student"], _record(task, config, result, "grader failed", 0.0))
+def _write_failure(day: Day, config: dict, task: dict, why: str) -> None:
+    result = gradebook.ungraded(day, task["seed"], why)
+    gradebook.save_record(Path(config["out"]), task["student"], _record(task, config, result, "grader failed", 0.0))
 
 
 def _record(task: dict, config: dict, result: DayResult, status: str, seconds: float) -> dict:
