@@ -141,10 +141,20 @@ def encode_frame(message) -> bytes:
 
 
 def write_frame(fd: int, message) -> None:
-    data = memoryview(encode_frame(message))
+    write_encoded(fd, encode_frame(message))
+
+
+def write_encoded(fd: int, frame: bytes, deadline: float | None = None) -> None:
+    """Write a frame encode_frame made; on a non-blocking pipe that stays full until `deadline`
+    (time.monotonic()), FrameTimeout."""
+    data = memoryview(frame)
     while data:
-        written = os.write(fd, data)
-        data = data[written:]
+        try:
+            data = data[os.write(fd, data):]
+        except BlockingIOError:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([], [fd], [], wait)[1]:
+                raise FrameTimeout() from None
 
 
 def read_frame(fd: int, timeout: float | None = None):

@@ -1,13 +1,16 @@
 """The wire format: values round-trip exactly; hostile frames are refused, never executed."""
 
 import os
+import threading
+import time
 
 import msgpack
 
 import numpy as np
 import pytest
 
-from grader.codec import (ChannelClosed, CodecError, FrameTimeout, from_wire, read_frame, to_wire, write_frame)
+from grader.codec import (ChannelClosed, CodecError, FrameTimeout, encode_frame, from_wire, read_frame, to_wire,
+                          write_encoded, write_frame)
 
 VALUES = [
     1.5, -0.0, float("inf"), float("nan"), 7, True, None, "text",
@@ -72,3 +75,23 @@ def test_frames_time_out_close_and_refuse_oversized_or_garbage():
     with pytest.raises(ChannelClosed):
         read_frame(r, timeout=1)
     os.close(r)
+
+
+def test_a_write_to_a_full_pipe_waits_until_the_reader_makes_room_or_the_deadline():
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    frame = encode_frame(to_wire(np.arange(40_000.0)))  # 320 kB: five times what the pipe holds
+    started = time.monotonic()
+    with pytest.raises(FrameTimeout):
+        write_encoded(w, frame, time.monotonic() + 0.3)  # nobody reads
+    assert 0.25 < time.monotonic() - started < 5
+    os.close(r), os.close(w)
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    received = []
+    reader = threading.Thread(target=lambda: (time.sleep(0.2), received.append(read_frame(r, timeout=10))))
+    reader.start()
+    write_encoded(w, frame, time.monotonic() + 10)  # a slow reader: every byte arrives, in order
+    reader.join()
+    assert np.array_equal(from_wire(received[0]), np.arange(40_000.0))
+    os.close(r), os.close(w)
