@@ -157,6 +157,17 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _no_wakeup_preemption() -> None:
+    """SCHED_BATCH for this process, its sandbox and its workers: with requests sent ahead
+    (grader.ahead) the worker runs several calls in a row, and this process, woken by each
+    answer, would otherwise take the core back at every one (the two together measured about
+    a tenth less CPU a submission; either alone, little)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux: the default policy
+        pass
+
+
 def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> None:
     """Load pytest and the suites, then take the run's settings (the first message: the sandbox
     is still being probed meanwhile), then grade one task after another until told to stop."""
@@ -166,6 +177,7 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"  # one core per grading process, as the workers have
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    _no_wakeup_preemption()
 
     from grader import sandbox, suite_session
     from grader.runner import GraderError

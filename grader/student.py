@@ -15,16 +15,20 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from grader.ahead import Ahead, Plan
 from grader.codec import (
     ChannelClosed,
     CodecError,
     FrameTimeout,
     WireRef,
+    encode_frame,
     from_wire,
     read_frame,
     to_wire,
+    write_encoded,
     write_frame,
 )
 
@@ -116,7 +120,7 @@ class StudentProcess:
     """One worker process for one submission folder, restarted when it dies."""
 
     def __init__(self, submission: Path, *, timeout: float = DEFAULT_TIMEOUT, launcher=None, spawner=None,
-                 cwd: Path | None = None):
+                 cwd: Path | None = None, plan: Plan | None = None):
         self.submission = Path(submission).resolve()
         self.timeout = timeout
         self.launcher = launcher  # sandbox hook: (argv, env, cwd) -> (argv, env, cwd, preexec_fn)
@@ -126,14 +130,18 @@ class StudentProcess:
         self._ready = False
         self._next_id = 0
         self._broken: dict[str, str] = {}  # module or function -> why it is not called again
-        self._imported: set[str] = set()
+        self._imported: dict[str, None] = {}  # the modules this worker imported, in order
         self.output = tempfile.TemporaryFile()
+        self._plan = plan  # a batch's: requests to send ahead (grader.ahead)
+        self._ahead: Ahead | None = None
+        self.history: list[bytes] | None = [] if plan is not None else None  # while one worker serves
 
     # -- life cycle ---------------------------------------------------------
     def start(self) -> None:
         if self._proc is not None:
             return
         req_r, self._req_w = os.pipe()
+        os.set_blocking(self._req_w, False)  # a write waits for the worker no longer than a call may
         self._resp_r, resp_w = os.pipe()
         try:
             if self.spawner is not None:
@@ -145,6 +153,8 @@ class StudentProcess:
             os.close(resp_w)
         self._ready = False
         self._imported.clear()
+        if self._next_id == 0 and self._plan is not None:  # a round's first worker
+            self._ahead = self._plan.follow(self._req_w)
 
     def close(self) -> None:
         if self._proc is None:
@@ -153,10 +163,13 @@ class StudentProcess:
             write_frame(self._req_w, {"op": "exit"})
         except OSError:
             pass
-        self._kill()
+        self._kill(ending=True)
 
-    def _kill(self) -> None:
+    def _kill(self, ending: bool = False) -> None:
         proc, self._proc = self._proc, None
+        self._ahead = None
+        if not ending:  # a worker killed mid-round: the requests it saw are not a plan
+            self.history = None
         if proc is None:
             return
         proc.kill()
@@ -223,21 +236,33 @@ class StudentProcess:
         except (TimedOut, WorkerDied) as exc:
             self._broken[module] = f"{module}.py could not be imported: {exc}"
             raise StudentError(self._broken[module]) from None
-        self._imported.add(module)
+        self._imported[module] = None
 
     def request(self, target: dict, label: str, args, kwargs, *, timeout=None, want="value", allow_warnings=True):
         self.start()
         self._await_ready()
-        self._next_id += 1
         message = {
-            "op": "call", "id": self._next_id, "target": target,
+            "op": "call", "id": self._next_id + 1, "target": target,
             "args": to_wire(list(args)), "kwargs": to_wire(dict(kwargs)), "want": want,
             "watch_args": want == "value",
         }
+        frame = encode_frame(message)
+        if self._ahead is not None and not self._ahead.expect(frame):
+            self._leave_plan()  # makes requests of its own: this one comes after them
+            message["id"] = self._next_id + 1
+            frame = encode_frame(message)
+        self._next_id += 1
+        if self.history is not None:
+            self.history.append(frame)
         limit = self.timeout if timeout is None else timeout
         try:
-            write_frame(self._req_w, message)
+            if self._ahead is None:
+                write_encoded(self._req_w, frame, time.monotonic() + limit)
+            else:
+                self._ahead.send(time.monotonic() + limit)
             answer = read_frame(self._resp_r, timeout=limit)
+            if self._ahead is not None:
+                self._ahead.answered()
         except FrameTimeout:
             self._kill()
             raise TimedOut(f"{label} did not finish within {limit:g} s (an endless loop?)") from None
@@ -264,6 +289,19 @@ class StudentProcess:
         if warned and not allow_warnings:
             raise StudentError(f"{label} caused a warning ({str(warned[0])[:200]}); it must compute without any", "Warning")
         return value
+
+    def _leave_plan(self) -> None:
+        """The tests asked for something the plan does not hold (grader.ahead): the worker may have
+        run requests they do not want, so a fresh one, with the same modules imported in the same
+        order, takes over, one call at a time. (Handles the old worker kept are gone with it: no
+        test asks for one after a request of its own left the plan.)"""
+        imported = list(self._imported)
+        self._kill()
+        for module in imported:
+            try:
+                self._ensure_imported(module)
+            except StudentError:  # it imported before: its own calls will report what changed
+                pass
 
     def _await_ready(self) -> None:
         if self._ready:

@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 
 from _pytest.outcomes import OutcomeException
 
-from grader import memo
+from grader import ahead, memo
 from grader.course import Day
 from grader.fixtures import Fixtures
 from grader.misconceptions import recording
@@ -88,6 +88,7 @@ class _Loop:
         self.error: str | None = None
         self.failure: BaseException | None = None  # raised again once pytest has returned
         self.fixtures: Fixtures | None = None  # None: the suites need pytest's own fixture set-up
+        self.plan = ahead.Plan()  # the requests of the last round in which every test passed
 
     def pytest_configure(self, config):
         # The verdicts use the exception itself; pytest's own report of a failure (source lines
@@ -130,7 +131,7 @@ class _Loop:
         if job.submission is None:
             return _all_failed(self.day, items, job.seed, job.reason)
         kwargs = {"launcher": job.launcher, "spawner": job.spawner} | ({"timeout": job.timeout} if job.timeout else {})
-        student = recording.RecordingStudent(job.submission, **kwargs)  # as runner.run_day does
+        student = recording.RecordingStudent(job.submission, plan=self.plan, **kwargs)  # as runner.run_day does
         rec.student = student
         watchdog = threading.Timer(job.budget, _stop, (student, job.budget)) if job.budget else None
         if watchdog:
@@ -156,6 +157,8 @@ class _Loop:
         if rec.errors:
             raise GraderError("the suites failed while grading:\n" + "\n".join(rec.errors))
         result = _score(self.day, self.day.exercises, rec.records, job.seed)
+        if student.history is not None and all(t.passed for ex in result.exercises for t in ex.tests):
+            self.plan.learn(student.history)  # every test ran to its end: the requests every round makes
         result.notes.extend(rec.notes)
         return result
 

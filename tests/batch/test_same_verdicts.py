@@ -1,8 +1,10 @@
 """A batch round judges exactly as `grader check` does.
 
-Batch rounds resolve fixtures themselves (grader.fixtures) and reuse the
+Batch rounds resolve fixtures themselves (grader.fixtures), reuse the
 grader's own reference numbers from one submission to the next
-(grader.memo); neither may change a verdict or a message. Each class below
+(grader.memo), and send a worker the requests a fully correct round made
+before the tests ask for them (grader.ahead); none of it may change a verdict
+or a message. Each class below
 mixes correct code with two submissions that carry a realistic bug in every
 module, graded in an order where later rounds reuse what earlier ones
 computed, and every result must equal `grader check` on the same folder and
@@ -15,11 +17,11 @@ import shutil
 
 import pytest
 
-from grader import suite_session
+from grader import ahead, suite_session
 from grader.course import load_day
 from grader.fixtures import Fixtures
 from grader.runner import run_day
-from tests.conftest import SOLUTIONS
+from tests.conftest import EXERCISES, SOLUTIONS
 from tests.mutants import all_mutants
 from tests.test_mutants import _apply
 
@@ -48,7 +50,9 @@ def _verdicts(result) -> list:
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
-    return [_buggy_class(root, 0), SOLUTIONS, _buggy_class(root, 1), SOLUTIONS]
+    # After the first correct round, the others follow its plan: bugs and stubs leave it.
+    first = _buggy_class(root, 0)
+    return [first, SOLUTIONS, _buggy_class(root, 1), SOLUTIONS, EXERCISES, first]
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +64,12 @@ def checked(submissions):
 def test_batch_rounds_give_the_verdicts_of_check(submissions, checked, fixtures, monkeypatch):
     if fixtures == "pytest":  # what a suite with a fixture grader.fixtures does not support gets
         monkeypatch.setattr(Fixtures, "supports", staticmethod(lambda items: False))
-    graded = []
+    graded, planned = [], []
+    expect = ahead.Ahead.expect
+    monkeypatch.setattr(ahead.Ahead, "expect", lambda self, frame: planned.append(expect(self, frame)) or planned[-1])
     rounds = [suite_session.Round(folder, SEED, timeout=20) for folder in submissions]
     suite_session.serve(DAY, iter(rounds), lambda job, result: graded.append((job.submission, result)))
+    assert planned.count(True) > 300 and planned.count(False) >= 2  # requests went ahead; some rounds left the plan
     assert [folder for folder, _ in graded] == submissions
     for folder, result in graded:
         assert _verdicts(result) == checked[folder]

@@ -1,0 +1,82 @@
+"""Requests sent ahead: a batch's worker runs several calls in a row, not one per wake-up.
+
+Every submission of a batch is graded with one seed, and the suites never build
+a request from a student's answer, so each round sends the same requests in
+the same order, as long as every test runs to its end (a failed test stops
+early; a function that timed out is not called again). A grading process
+keeps the requests of a round in which every test passed, with one worker
+throughout (a Plan), and in later rounds writes the next few of them into the
+worker's request pipe before the tests ask for them. The worker answers them
+in order; each test still reads its own answer, with its own timeout.
+
+The grading process and its worker share a core and used to take turns at
+every call: ~210 turns a submission, each costing both processes far more
+than the call itself (cold caches after every switch). With requests ahead,
+and the grading process not preempting the worker when an answer arrives
+(SCHED_BATCH), both run several calls' worth of work per turn.
+
+The moment a test asks for something other than the plan's next request, the
+worker, which may have run requests the tests no longer want, is killed and a
+fresh one, with the same modules imported, answers from then on, one call at
+a time (grader.student): no answer a test reads comes after a call the tests
+did not make. As after any restart of a worker, a module's own state (a
+counter, a cache) starts again from its import.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+
+from grader.codec import write_encoded
+
+CALLS_AHEAD = 8  # requests written beyond the one a test asks for: at most what leaving the plan wastes
+
+
+class Plan:
+    """The request frames, in order, of the last round in which every test passed."""
+
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def follow(self, request_fd: int) -> Ahead | None:
+        return Ahead(self.frames, request_fd) if self.frames else None
+
+    def learn(self, frames: list[bytes]) -> None:
+        self.frames = frames
+
+
+class Ahead:
+    """One worker's place in a plan: frames written, answers read.
+
+    The request pipe must be non-blocking: a frame goes ahead only when the pipe takes it whole
+    at once, so the grading process never waits on a worker busy with student code (which may
+    also have shrunk the pipe)."""
+
+    def __init__(self, frames: list[bytes], request_fd: int):
+        self.frames, self.fd = frames, request_fd
+        self.sent = self.taken = 0
+
+    def expect(self, frame: bytes) -> bool:
+        """Whether `frame` is the plan's next request."""
+        return self.taken < len(self.frames) and self.frames[self.taken] == frame
+
+    def send(self, deadline: float) -> None:
+        """The expected request, unless it went ahead, then as many of the next ones as go."""
+        if self.sent == self.taken:
+            write_encoded(self.fd, self.frames[self.taken], deadline)
+            self.sent += 1
+        while self.sent < len(self.frames) and self.sent - self.taken <= CALLS_AHEAD:  # beyond the one asked
+            frame = self.frames[self.sent]
+            if len(frame) > select.PIPE_BUF:  # only this much is written all at once or not at all
+                return
+            try:
+                os.write(self.fd, frame)
+            except BlockingIOError:  # the pipe is full: the worker has enough to do
+                return
+            except BrokenPipeError:  # the worker ended during a request sent earlier: the test that
+                return  # asks for that one is told, not this one
+            self.sent += 1
+
+    def answered(self) -> None:
+        self.taken += 1
