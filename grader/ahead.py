@@ -25,12 +25,14 @@ counter, a cache) starts again from its import.
 
 from __future__ import annotations
 
+import fcntl
 import os
-import select
 
 from grader.codec import write_encoded
 
 CALLS_AHEAD = 8  # requests written beyond the one a test asks for: at most what leaving the plan wastes
+PIPE_BYTES = 1 << 20  # Linux's largest pipe for a user without privileges, by default
+_F_SETPIPE_SZ = 1031
 
 
 class Plan:
@@ -49,13 +51,19 @@ class Plan:
 class Ahead:
     """One worker's place in a plan: frames written, answers read.
 
-    The request pipe must be non-blocking: a frame goes ahead only when the pipe takes it whole
-    at once, so the grading process never waits on a worker busy with student code (which may
-    also have shrunk the pipe)."""
+    The request pipe must be non-blocking. Frames ahead are written as far as the pipe takes
+    them at once (the rest of a large one waits for the next chance), so the grading process
+    never waits on a worker busy with student code, which may also have shrunk the pipe. It
+    waits only to finish writing the request a test asks for, as for any request."""
 
     def __init__(self, frames: list[bytes], request_fd: int):
         self.frames, self.fd = frames, request_fd
-        self.sent = self.taken = 0
+        self.sent = self.taken = 0  # frames begun, answers read
+        try:  # room for the largest requests (a network's data, an autodiff program) to go ahead whole
+            fcntl.fcntl(request_fd, _F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:  # above this system's limit (/proc/sys/fs/pipe-max-size): the default size
+            pass
+        self.unwritten = memoryview(b"")  # the end of frame `sent - 1`, when the pipe was full
 
     def expect(self, frame: bytes) -> bool:
         """Whether `frame` is the plan's next request."""
@@ -63,20 +71,27 @@ class Ahead:
 
     def send(self, deadline: float) -> None:
         """The expected request, unless it went ahead, then as many of the next ones as go."""
-        if self.sent == self.taken:
-            write_encoded(self.fd, self.frames[self.taken], deadline)
+        if self.sent == self.taken:  # not begun: the whole of it now
             self.sent += 1
-        while self.sent < len(self.frames) and self.sent - self.taken <= CALLS_AHEAD:  # beyond the one asked
-            frame = self.frames[self.sent]
-            if len(frame) > select.PIPE_BUF:  # only this much is written all at once or not at all
-                return
+            write_encoded(self.fd, self.frames[self.taken], deadline)
+        elif self.unwritten and self.sent == self.taken + 1:  # begun ahead: the rest of it now
+            rest, self.unwritten = self.unwritten, memoryview(b"")
+            write_encoded(self.fd, rest, deadline)
+        self._write_ahead()
+
+    def answered(self) -> None:
+        self.taken += 1
+
+    def _write_ahead(self) -> None:
+        while self.unwritten or (self.sent < len(self.frames) and self.sent - self.taken <= CALLS_AHEAD):
+            if not self.unwritten:  # the next frame, beyond the one asked for
+                self.unwritten = memoryview(self.frames[self.sent])
+                self.sent += 1
             try:
-                os.write(self.fd, frame)
+                self.unwritten = self.unwritten[os.write(self.fd, self.unwritten):]
             except BlockingIOError:  # the pipe is full: the worker has enough to do
                 return
             except BrokenPipeError:  # the worker ended during a request sent earlier: the test that
                 return  # asks for that one is told, not this one
-            self.sent += 1
-
-    def answered(self) -> None:
-        self.taken += 1
+            if self.unwritten:  # the pipe took part of it
+                return

@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.ahead import CALLS_AHEAD, Plan
@@ -34,6 +35,11 @@ def note(x):
 
 def other():
     return os.getpid()
+
+
+def total(values):
+    note(int(values[0]))
+    return float(values.sum())
 
 
 def leave():
@@ -159,3 +165,20 @@ def test_a_worker_that_ends_in_a_request_sent_ahead_is_blamed_on_that_request(fo
             student.calls.leave()
         assert student.calls.note(3) == 1  # a fresh worker
         assert student.history is None
+
+
+def test_requests_larger_than_the_pipe_go_ahead_in_pieces_and_arrive_whole(folder):
+    arrays = [np.full(30_000, float(i)) for i in range(1, 6)]  # 240 kB each: more than a pipe holds
+    plan = Plan()
+    with StudentProcess(folder, plan=plan) as student:
+        sums = [student.calls.total(a) for a in arrays]
+        plan.learn(student.history)
+    assert min(len(frame) for frame in plan.frames[1:]) > 200_000
+    (folder / "log.txt").unlink()
+    with StudentProcess(folder, plan=plan) as student:
+        assert student.calls.total(arrays[0]) == sums[0]
+        log = _wait_for(folder, 3)  # the import, this call, and the next one, which went ahead in pieces
+        assert [line.split()[:2] for line in log[:3]] == [["import", "calls"], ["note", "1"], ["note", "2"]]
+        assert [student.calls.total(a) for a in arrays[1:]] == sums[1:]
+        assert student.history == plan.frames
+    assert [line.split()[1] for line in _log(folder)[1:]] == ["1", "2", "3", "4", "5"]  # each once, in order
