@@ -29,7 +29,6 @@ from grader.codec import (
     read_frame,
     to_wire,
     write_encoded,
-    write_frame,
 )
 
 DEFAULT_TIMEOUT = 10.0
@@ -159,9 +158,9 @@ class StudentProcess:
     def close(self) -> None:
         if self._proc is None:
             return
-        try:
-            write_frame(self._req_w, {"op": "exit"})
-        except OSError:
+        try:  # a courtesy: the worker is killed next, so never wait for room in its pipe
+            write_encoded(self._req_w, encode_frame({"op": "exit"}), time.monotonic())
+        except (OSError, FrameTimeout):
             pass
         self._kill(ending=True)
 

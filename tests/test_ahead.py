@@ -182,3 +182,17 @@ def test_requests_larger_than_the_pipe_go_ahead_in_pieces_and_arrive_whole(folde
         assert [student.calls.total(a) for a in arrays[1:]] == sums[1:]
         assert student.history == plan.frames
     assert [line.split()[1] for line in _log(folder)[1:]] == ["1", "2", "3", "4", "5"]  # each once, in order
+
+
+def test_closing_never_waits_for_room_in_a_full_request_pipe(folder):
+    student = StudentProcess(folder)
+    student.calls.note(1)
+    while True:  # fill the request pipe, as requests sent ahead can, while the worker is busy elsewhere
+        try:
+            os.write(student._req_w, b"\0" * 65536)
+        except BlockingIOError:
+            break
+    os.kill(student._proc.popen.pid, 19)  # SIGSTOP: the worker reads nothing more
+    started = time.monotonic()
+    student.close()
+    assert time.monotonic() - started < 5
