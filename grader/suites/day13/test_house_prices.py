@@ -19,15 +19,18 @@ DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float6
 
 SPLIT_SEED = 13  # the train/test split is fixed; only the training seed varies per run
 TEST_ROWS = 110  # of 546
-TRAIN_TIMEOUT = 60.0  # seconds per training call; the reference needs about 0.05 s for 500 epochs
-EPOCHS, HIDDEN, LR = 500, 16, 0.05
+TRAIN_TIMEOUT = 60.0  # seconds per training call; the reference needs about 0.01-0.03 s for 100 epochs
+# Fewer, larger steps than the contract's defaults (500 epochs at lr 0.05): lr * epochs 20 against
+# 25, a fifth of the student's time, and no correct initialisation measured does worse.
+EPOCHS, HIDDEN, LR = 100, 16, 0.2
 # Figures from benchmarks/house_prices_threshold.py. Held-out R^2 of the reference on this split,
-# over every training seed the tests use (0..999): worst 0.541, median 0.611 (linear least
-# squares: 0.595). Other small initialisations do a little worse on unlucky seeds (He-normal
-# trained in float32: worst 0.511, and 0.487 with the hidden test's settings), while training
-# that does not learn stays near 0. 0.40 sits safely below all correct code.
+# over every training seed the tests use (0..999): worst 0.546, median 0.613 (with the defaults:
+# 0.541, 0.611; linear least squares: 0.595). Other initialisations do a little worse on unlucky
+# seeds, equally with these settings and the defaults (He-normal trained in float32: worst 0.510
+# and 0.509; N(0, 1) weights, seeds 0..299: 0.406 and 0.404), while training that does not learn
+# stays near 0. 0.40 sits below all correct code with a small initialisation.
 R2_THRESHOLD = 0.40
-LOSS_DROP = 0.75  # last loss / first loss at most this (reference: worst 0.53, median 0.21, seeds 0..999)
+LOSS_DROP = 0.75  # last loss / first loss at most this (reference: worst 0.56, median 0.22, seeds 0..999)
 
 
 # --------------------------------------------------------------------------- standardize, predict, sensitivity
