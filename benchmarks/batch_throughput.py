@@ -134,6 +134,31 @@ def grade(day, subs: Path, out: Path, jobs: int | None, require_sandbox: bool, m
     return outcome, seconds, cpu
 
 
+def machine_speed() -> str:
+    """How quick this machine is right now, on work like a student's: the reference's 500-epoch
+    house-price training (small NumPy operations in a Python loop), best of three. A shared
+    machine's speed moves with its neighbours; this figure lets runs of different sittings be
+    compared."""
+    import importlib.util
+
+    from grader.suites.day13 import _nets
+
+    sys.path.insert(0, str(SOLUTIONS))  # house_prices imports backprop
+    try:
+        spec = importlib.util.spec_from_file_location("reference_house_prices", SOLUTIONS / "house_prices.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(SOLUTIONS))
+    data = _nets.house_split(13, 110)
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        module.train_house_price_model(data.X_train, data.y_train, epochs=500)
+        best = min(best, time.process_time() - started)
+    return f"machine speed: the reference's 500-epoch house-price training took {1000 * best:.0f} ms of CPU"
+
+
 def rates(count: int, seconds: float, cpu: float | None, cores: int) -> str:
     import os
 
@@ -281,6 +306,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
             tmp = Path(tmp)
+            print(machine_speed())
             print(f"1. full day 13: {args.count} generated submissions (half with a bug), --jobs {cores}")
             full_class(tmp / "class", args.count, rng)
             runs = []
