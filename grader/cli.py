@@ -65,11 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except BrokenPipeError:  # output piped into `head` and closed early
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         return EXIT_FAILED
     except Exception as exc:  # a bug in the grader: one clear line, the traceback kept for the report
         return fail(f"internal error, a bug in the grader and not in your code ({type(exc).__name__}: "
                     f"{str(exc)[:200]}); details in {_save_traceback()}; please report it", EXIT_BUG)
+
+
+def silence_stdout() -> None:
+    """After its reader went away: what Python still flushes at exit goes nowhere, quietly."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _save_traceback() -> str:

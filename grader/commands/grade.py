@@ -61,7 +61,10 @@ def register(sub):
 
 
 class _Progress:
-    """A rich progress bar with an ETA on a terminal; a line per student otherwise (CI logs)."""
+    """A rich progress bar with an ETA on a terminal; a line per student otherwise (CI logs).
+
+    If whoever reads the lines goes away (`| head`), the run goes on without them: the output
+    folder, not this stream, is what the run is for."""
 
     def __init__(self, stream):
         self.stream = stream
@@ -75,14 +78,22 @@ class _Progress:
 
             Console(file=self.stream).print(f"[bold red]WARNING:[/] {text}", highlight=False)
         else:
-            print(f"WARNING: {text}", file=self.stream)
+            self._line(f"WARNING: {text}")
 
     def info(self, text: str) -> None:
-        print(text, file=self.stream)
+        self._line(text)
+
+    def _line(self, text: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            print(text, file=self.stream, flush=True)
+        except OSError:  # the reader went away (a closed pipe): say no more
+            self.stream, self.tty = None, False
 
     def start(self, total: int, reused: int, todo: int) -> None:
         self.todo, self.started = todo, time.monotonic()
-        print(f"{total} submissions: {reused} unchanged since the last run, {todo} to grade", file=self.stream)
+        self._line(f"{total} submissions: {reused} unchanged since the last run, {todo} to grade")
         if self.tty and todo:
             from rich.console import Console
             from rich.progress import (
@@ -107,7 +118,7 @@ class _Progress:
             return
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.todo - self.done)
-        print(f"[{self.done}/{self.todo}] {text}  (ETA {eta:.0f} s)", file=self.stream, flush=True)
+        self._line(f"[{self.done}/{self.todo}] {text}  (ETA {eta:.0f} s)")
 
     def finish(self) -> None:
         if self.tty and getattr(self, "bar", None):
@@ -116,7 +127,7 @@ class _Progress:
 
 def run(args) -> int:
     from grader.batch import BatchError, Options, grade_class
-    from grader.cli import UsageError
+    from grader.cli import UsageError, silence_stdout
     from grader.course import load_day
 
     day = load_day(args.day)
@@ -139,6 +150,14 @@ def run(args) -> int:
         print("grader: interrupted; the results written so far are kept: run the same command to finish",
               file=sys.stderr)
         return 130
+    try:
+        _report(outcome, args)
+    except BrokenPipeError:  # every file is written; only the reader of this summary went away
+        silence_stdout()
+    return 1 if outcome.failed else 0
+
+
+def _report(outcome, args) -> None:
     from grader.gradebook import summary_text
 
     print(summary_text(outcome.summary), end="")
@@ -151,5 +170,3 @@ def run(args) -> int:
     if outcome.failed:
         print(f"the grader failed on {len(outcome.failed)} submission(s), given 0 for now: "
               f"{', '.join(outcome.failed)}", file=sys.stderr)
-        return 1
-    return 0

@@ -72,3 +72,23 @@ def test_without_bubblewrap_it_warns_loudly_or_refuses_when_told(tmp_path, one_s
     assert warned.returncode == 0, warned.stderr
     assert "WARNING: NO SANDBOX" in warned.stderr and "rlimits only" in warned.stdout
     assert (tmp_path / "warned" / "grades.csv").read_text().splitlines()[1] == "ada,10,10,10"
+
+
+def test_output_closed_early_still_grades_everyone(tmp_path):
+    """`grader grade ... 2>&1 | head -1`: the reader goes away after one line, the run does not."""
+    subs = tmp_path / "submissions"
+    for student in ("ada", "bob", "cy"):
+        copy_solutions(subs / student, ("losses",))
+    out = tmp_path / "out"
+    read_end, write_end = os.pipe()
+    run = subprocess.Popen([GRADER, "grade", "day13", str(subs), "--out", str(out), "--exercises", "losses",
+                            "--jobs", "1"], stdout=write_end, stderr=write_end, stdin=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        first = reader.readline()  # then nobody reads again: later writes meet a closed pipe
+    assert first.startswith(b"3 submissions")
+    assert run.wait(timeout=120) == 0
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert [row.split(",")[:3] for row in rows[1:]] == [["ada", "10", "10"], ["bob", "10", "10"], ["cy", "10", "10"]]
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == [
+        "ada.json", "ada.md", "bob.json", "bob.md", "cy.json", "cy.md"]
