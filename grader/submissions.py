@@ -2,8 +2,9 @@
 
 SUBMISSIONS holds one entry per student, named by student id:
 
-    alice/        a folder of module files (losses.py, ...), flat or nested one
-                  level (alice/day13/losses.py); other files are copied too
+    alice/        a folder of module files (losses.py, ...), flat or nested up to
+                  three levels (alice/day13/losses.py, repo-main/exercises/day13/losses.py);
+                  the folder holding the most is graded, with everything in it
     bob.zip       a zip of such a folder, extracted safely (below)
     carol.ipynb   a notebook; its code cells become module files (below)
 
@@ -40,6 +41,7 @@ from grader.course import Day
 MAX_FILES = 300
 MAX_BYTES = 20 * 1024**2
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
+MAX_DEPTH = 3  # folders below a submission searched for its modules: repo-main/exercises/day13/
 JUNK = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv", "node_modules", ".DS_Store"}
 KIND_ORDER = {"folder": 0, "zip": 1, "notebook": 2}  # one submission per student: the first of these wins
 _MARKER = re.compile(r"^\s*#\s*module\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
@@ -179,23 +181,37 @@ def _make_readable(folder: Path) -> None:
 
 
 def _choose_folder(root: Path, day: Day, notes: list[str]) -> Path:
-    """The submission's root, or the one subfolder holding its files (alice/day13/losses.py)."""
+    """The submission's root if it holds module files, else the folder below it holding the most,
+    the shallowest of equals: alice/day13/losses.py, or a repository's zip with
+    repo-main/exercises/day13/losses.py."""
     def score(folder: Path) -> int:
         return sum(1 for ex in day.exercises if (folder / ex.filename).is_file()) + \
             sum(1 for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
 
     if score(root) > 0:
         return root
-    subfolders = [p for p in sorted(root.iterdir()) if p.is_dir() and not p.is_symlink()
-                  and p.name not in JUNK and not p.name.startswith(".")]
-    ranked = sorted(((score(p), p) for p in subfolders), key=lambda sp: -sp[0])
-    if not ranked or ranked[0][0] == 0:
+    ranked = [(s, p) for s, p in ((score(p), p) for p in _folders_below(root)) if s > 0]
+    if not ranked:
         return root
-    if len(ranked) > 1 and ranked[1][0] > 0:
-        others = ", ".join(p.name for s, p in ranked[1:] if s > 0)
-        notes.append(f"graded the folder {ranked[0][1].name}/ (it holds the most module files); "
+    ranked.sort(key=lambda sp: -sp[0])  # stable: the shallowest first among equals
+    best = ranked[0][1]
+    if len(ranked) > 1:
+        others = ", ".join(f"{p.relative_to(root)}/" for _, p in ranked[1:])
+        notes.append(f"graded the folder {best.relative_to(root)}/ (it holds the most module files); "
                      f"also found {others}")
-    return ranked[0][1]
+    return best
+
+
+def _folders_below(root: Path) -> list[Path]:
+    """Real folders under root, breadth first, at most MAX_DEPTH levels down and MAX_FILES of them."""
+    found, level = [], [root]
+    for _ in range(MAX_DEPTH):
+        level = [p for parent in level for p in sorted(parent.iterdir())
+                 if p.is_dir() and not p.is_symlink() and p.name not in JUNK and not p.name.startswith(".")]
+        found += level
+        if len(found) >= MAX_FILES:
+            return found[:MAX_FILES]
+    return found
 
 
 def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:

@@ -13,7 +13,8 @@ DESCRIPTION = """\
 Grade every submission in SUBMISSIONS, each in a sandbox, several at a time.
 
 SUBMISSIONS holds one entry per student, named by student id:
-  alice/        a folder of module files (losses.py, ...), flat or nested one level
+  alice/        a folder of module files (losses.py, ...), flat or nested (alice/day13/,
+                up to three levels down, as in a repository's zip)
   bob.zip       a zip of such a folder (no paths outside it, no links, <= 300 files, 20 MB)
   carol.ipynb   a notebook: a code cell whose first line is `# module: losses` (or tagged
                 `module:losses`) is part of losses.py; cells that only import go into every

@@ -27,7 +27,7 @@ def test_help_explains_inputs_outputs_resume_sandbox_and_exit_codes_in_one_scree
     text = done.stdout
     for needle in (".zip", ".ipynb", "# module: losses", "grades.csv", "feedback/", "--jobs", "--force",
                    "run the same command again", "bubblewrap",
-                   "--require-sandbox", "Exit status", "nested one level"):
+                   "--require-sandbox", "Exit status", "three levels down"):
         assert needle in text, needle
     assert len(text.splitlines()) <= 55
 

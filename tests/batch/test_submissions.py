@@ -60,6 +60,30 @@ def test_a_folder_nested_one_level_is_found_and_links_are_not_followed(tmp_path)
     assert any("link" in note for note in result.notes)
 
 
+def test_a_repository_zip_is_graded_from_the_folder_deep_inside_that_holds_the_modules(tmp_path):
+    # What "Download ZIP" of a student's repository gives: repo-main/exercises/day13/*.py, beside
+    # a README and a stray module-named file higher up.
+    path = make_zip(tmp_path / "ann.zip", {
+        "calc4ml-main/README.md": "# my course work\n",
+        "calc4ml-main/notes/losses.py": "x = 1\n",
+        "calc4ml-main/exercises/day13/losses.py": solution_body("losses"),
+        "calc4ml-main/exercises/day13/slopes.py": solution_body("slopes"),
+        "calc4ml-main/exercises/day13/helpers/util.py": "y = 2\n",
+    })
+    result = unpacked(tmp_path, path, "zip")
+    assert result.modules == ["slopes", "losses"] and not result.problem
+    assert (result.folder / "helpers" / "util.py").is_file()  # the chosen folder's own files come along
+    assert (result.folder / "losses.py").read_text() == solution_body("losses")
+    assert any("graded the folder calc4ml-main/exercises/day13/" in note and "calc4ml-main/notes/" in note
+               for note in result.notes)
+
+
+def test_module_files_too_deep_are_not_searched_for(tmp_path):
+    copy_solutions(tmp_path / "ann" / "a" / "b" / "c" / "d" / "e", ("losses",))
+    result = unpacked(tmp_path, tmp_path / "ann", "folder")
+    assert result.modules == [] and "none of the files" in result.problem
+
+
 def test_a_zip_with_traversal_links_and_encryption_keeps_only_safe_entries(tmp_path):
     path = tmp_path / "ann.zip"
     with zipfile.ZipFile(path, "w") as archive:
