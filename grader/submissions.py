@@ -15,7 +15,9 @@ links, or are encrypted. A zip that unpacks to more than MAX_BYTES (a zip
 bomb) is not graded at all.
 
 Notebooks: a code cell belongs to module M when its first line is
-`# module: M` or its cell tags include `module:M`. Cells that only import
+`# module: M` or its cell tags include `module:M` (any case, `.py` allowed; a
+name that is no exercise becomes a module of the student's own, with a note
+in case it is a typo). Cells that only import
 are copied into every module; other cells (experiments, plots) are left
 out. A notebook with no marked cell is graded whole: all its code cells go
 into each module for which it defines one of that module's functions.
@@ -44,8 +46,9 @@ MAX_NOTEBOOK_BYTES = 20 * 1024**2
 MAX_DEPTH = 3  # folders below a submission searched for its modules: repo-main/exercises/day13/
 JUNK = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv", "node_modules", ".DS_Store"}
 KIND_ORDER = {"folder": 0, "zip": 1, "notebook": 2}  # one submission per student: the first of these wins
-_MARKER = re.compile(r"^\s*#\s*module\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
-_TAG = re.compile(r"^module\s*[:=]\s*([A-Za-z_][A-Za-z0-9_]*)$")
+# `# module: losses`, also as students write it: `# Module: Losses`, `#module: losses.py`.
+_MARKER = re.compile(r"^\s*#\s*module\s*:\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.py)?\s*$", re.IGNORECASE)
+_TAG = re.compile(r"^module\s*[:=]\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.py)?$", re.IGNORECASE)
 
 
 class Unusable(Exception):
@@ -310,6 +313,22 @@ def _cell_module(cell: dict, source: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _exercise_names(chunks: dict, day: Day, path: Path, notes: list[str]) -> dict:
+    """Marked names as the exercises' ids where only the case differs (`Losses`); another name
+    stays a module of the student's own (a helper the others import), and is named in a note in
+    case it is a typo."""
+    ids = [ex.id for ex in day.exercises]
+    by_lower = {i.lower(): i for i in ids}
+    named: dict = {}
+    for module, parts in chunks.items():
+        exercise = by_lower.get(module.lower())
+        if exercise is None:
+            notes.append(f"{path.name}: cells marked `# module: {module}` became {module}.py, which is not one of "
+                         f"the exercises graded ({', '.join(ids)})")
+        named.setdefault(exercise or module, []).extend(parts)
+    return named
+
+
 def _as_python(source: str) -> str | None:
     """The cell as plain Python: magics and shell lines commented out; None for a %% cell."""
     if source.lstrip().startswith("%%"):
@@ -378,6 +397,7 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
         if chunks:
             notes.append(f"{path.name}: no cell starts with `# module: <name>`, so all its code cells were graded "
                          f"as {', '.join(sorted(chunks))}; mark the cells to grade only what belongs to each")
+    chunks = _exercise_names(chunks, day, path, notes)
     for module, parts in chunks.items():
         target = dest / f"{module}.py"
         if target.exists():

@@ -144,6 +144,24 @@ def test_notebook_cells_map_to_modules_by_marker_line_or_tag(tmp_path):
     assert namespace["mse_grad"].__name__ == "mse_grad"
 
 
+def test_markers_as_students_write_them_still_name_the_exercise_and_a_typo_is_named(tmp_path):
+    path = notebook(tmp_path / "ann.ipynb", [
+        ("import numpy as np\n", []),
+        ("# Module: Losses\ndef mse(y_pred, y):\n    return float(np.mean((y_pred - y) ** 2))\n", []),
+        ("# module: slopes.py\ndef forward_difference(f, x, h=1e-6):\n    return (f(x + h) - f(x)) / h\n", []),
+        ("def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n", ["Module:Activations"]),
+        ("# module: gradient\ndef relative_error(a, b):\n    return 0.0\n", []),
+        ("# module: helpers\nSCALE = 2\n", []),
+    ])
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == ["slopes", "activations", "losses"]
+    assert "def mse(" in (result.folder / "losses.py").read_text()
+    assert (result.folder / "helpers.py").is_file()  # a module of the student's own, for the others to import
+    notes = " ".join(result.notes)
+    assert "`# module: gradient`" in notes and "gradients" in notes  # the typo, and the exercises there are
+    assert "Losses" not in notes and "slopes.py" not in notes
+
+
 def test_an_unmarked_notebook_is_graded_whole_as_the_modules_it_implements(tmp_path):
     path = notebook(tmp_path / "ann.ipynb", [("import numpy as np\n", []), (solution_body("losses"), []),
                                              ("print(mse(np.ones(2), np.zeros(2)))\n", [])])
