@@ -187,9 +187,11 @@ def _choose_folder(root: Path, day: Day, notes: list[str]) -> Path:
     """The submission's root if it holds module files, else the folder below it holding the most,
     the shallowest of equals: alice/day13/losses.py, or a repository's zip with
     repo-main/exercises/day13/losses.py."""
+    wanted = {ex.filename for ex in day.exercises}
+
     def score(folder: Path) -> int:
-        return sum(1 for ex in day.exercises if (folder / ex.filename).is_file()) + \
-            sum(1 for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
+        files = {p.name.lower() for p in folder.iterdir() if p.is_file()}
+        return len(wanted & files) + sum(1 for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
 
     if score(root) > 0:
         return root
@@ -203,6 +205,17 @@ def _choose_folder(root: Path, day: Day, notes: list[str]) -> Path:
         notes.append(f"graded the folder {best.relative_to(root)}/ (it holds the most module files); "
                      f"also found {others}")
     return best
+
+
+def _exact_module_names(folder: Path, day: Day, notes: list[str]) -> None:
+    """Losses.py as losses.py: saved where file names ignore case, the student never saw a difference."""
+    for ex in day.exercises:
+        if (folder / ex.filename).exists():
+            continue
+        other = next((p for p in sorted(folder.iterdir()) if p.name.lower() == ex.filename and p.is_file()), None)
+        if other is not None:
+            other.rename(folder / ex.filename)
+            notes.append(f"{other.name} was graded as {ex.filename} (file names are case-sensitive here)")
 
 
 def _folders_below(root: Path) -> list[Path]:
@@ -244,6 +257,7 @@ def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, dest / rel, follow_symlinks=False)
         count, size = count + 1, size + length
+    _exact_module_names(dest, day, notes)  # before the notebooks: a .py file next to one wins
     for notebook in sorted(source.glob("*.ipynb")):
         if notebook.is_file() and not notebook.is_symlink():
             _write_notebook_modules(notebook, dest, day, notes, keep_existing=True)

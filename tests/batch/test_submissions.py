@@ -78,6 +78,27 @@ def test_a_repository_zip_is_graded_from_the_folder_deep_inside_that_holds_the_m
                for note in result.notes)
 
 
+def test_module_files_named_in_another_case_are_graded_under_their_exercise_name(tmp_path):
+    # Saved on Windows or macOS, where Losses.py and losses.py are one file: here they are not.
+    inner = tmp_path / "ann" / "Day13"
+    inner.mkdir(parents=True)
+    (inner / "Losses.py").write_text(solution_body("losses"))
+    (inner / "SLOPES.PY").write_text(solution_body("slopes"))
+    (inner / "Notes.py").write_text("x = 1\n")
+    result = unpacked(tmp_path, tmp_path / "ann", "folder")
+    assert result.modules == ["slopes", "losses"]
+    assert (result.folder / "losses.py").read_text() == solution_body("losses")
+    assert not (result.folder / "Losses.py").exists() and (result.folder / "Notes.py").is_file()
+    assert any("Losses.py" in note and "losses.py" in note for note in result.notes)
+
+
+def test_a_module_file_in_both_cases_keeps_the_exact_name(tmp_path):
+    folder = copy_solutions(tmp_path / "ann", ("losses",))
+    (folder / "Losses.py").write_text("an old copy, not python\n")
+    result = unpacked(tmp_path, folder, "folder")
+    assert (result.folder / "losses.py").read_text() == solution_body("losses")
+
+
 def test_module_files_too_deep_are_not_searched_for(tmp_path):
     copy_solutions(tmp_path / "ann" / "a" / "b" / "c" / "d" / "e", ("losses",))
     result = unpacked(tmp_path, tmp_path / "ann", "folder")
