@@ -225,6 +225,17 @@ def _suites_hash(day: Day) -> str:
     return digest.hexdigest()[:16]
 
 
+def _code_hash(package: Path = Path(grader.__file__).parent) -> str:
+    """Changes whenever the grader's own code or data change (unpacking, checking, the drivers):
+    the version number alone is not bumped for every fix that may judge differently."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        parts = path.relative_to(package).parts
+        if path.is_file() and "__pycache__" not in parts and parts[0] != "suites":  # suites: _suites_hash
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _settings(day: Day, options: Options, sandbox_kind: str) -> dict:
     """Everything besides the submission that decides a result; a record made with others is regraded."""
     return {
@@ -233,6 +244,7 @@ def _settings(day: Day, options: Options, sandbox_kind: str) -> dict:
         "seed": options.seed,
         "timeout": options.timeout,
         "grader": grader.__version__,  # a new version may judge differently: regrade
+        "code": _code_hash(),  # and so may any change to its code
         "suites": _suites_hash(day),
         "sandbox": sandbox_kind,
     }

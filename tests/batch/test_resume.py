@@ -151,3 +151,33 @@ def test_feedback_newer_than_its_record_or_missing_is_written_again_from_the_rec
     assert stale.read_text() == good
     assert (out / "feedback" / "ben.json").is_file()
     assert all(gradebook.feedback_matches(out, name, record(out, name)["feedback"]) for name in ("ana", "ben"))
+
+
+def test_a_change_to_the_graders_own_code_regrades_and_its_bytecode_does_not(tmp_path):
+    """A fix in unpacking or checking may judge differently, and the version is not bumped for each."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    import grader
+
+    package = tmp_path / "code" / "grader"
+    shutil.copytree(Path(grader.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    subs = tmp_path / "submissions"
+    copy_solutions(subs / "ada", MODULES)
+    out = tmp_path / "graded"
+    env = dict(os.environ, PYTHONPATH=str(package.parent))
+
+    def rerun():
+        done = subprocess.run([sys.executable, "-m", "grader", *grade_argv(subs, out, *ARGS)[1:]],
+                              capture_output=True, text=True, timeout=150, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return counts(done.stderr)
+
+    assert rerun() == (0, 1)
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "stale.pyc").write_bytes(b"\0")
+    assert rerun() == (1, 0)
+    with open(package / "submissions.py", "a") as code:
+        code.write("\n# a fix that may judge differently\n")
+    assert rerun() == (0, 1)
