@@ -38,7 +38,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader.course import Day
+from grader.course import Day, ManifestError, load_day
 
 MAX_FILES = 300
 MAX_BYTES = 20 * 1024**2
@@ -331,14 +331,17 @@ def _exercise_names(chunks: dict, day: Day, path: Path, notes: list[str]) -> dic
     """Marked names as the exercises' ids where only the case differs (`Losses`); another name
     stays a module of the student's own (a helper the others import), and is named in a note in
     case it is a typo."""
-    ids = [ex.id for ex in day.exercises]
+    try:  # every exercise of the day: a run may grade only some (--exercises)
+        ids = [ex.id for ex in load_day(day.id).exercises]
+    except ManifestError:
+        ids = [ex.id for ex in day.exercises]
     by_lower = {i.lower(): i for i in ids}
     named: dict = {}
     for module, parts in chunks.items():
         exercise = by_lower.get(module.lower())
         if exercise is None:
             notes.append(f"{path.name}: cells marked `# module: {module}` became {module}.py, which is not one of "
-                         f"the exercises graded ({', '.join(ids)})")
+                         f"the exercises of {day.id} ({', '.join(ids)})")
         named.setdefault(exercise or module, []).extend(parts)
     return named
 

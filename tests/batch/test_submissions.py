@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import zipfile
 
@@ -181,6 +182,12 @@ def test_markers_as_students_write_them_still_name_the_exercise_and_a_typo_is_na
     notes = " ".join(result.notes)
     assert "`# module: gradient`" in notes and "gradients" in notes  # the typo, and the exercises there are
     assert "Losses" not in notes and "slopes.py" not in notes
+    # Grading some exercises only (--exercises losses): the cells of the others are no typos.
+    only_losses = dataclasses.replace(DAY, exercises=(DAY.exercise("losses"),))
+    result = unpack(Submission("ann", path, "notebook"), tmp_path / "again" / "src", only_losses)
+    assert result.modules == ["losses"]
+    flagged = sorted(note.split("`")[1] for note in result.notes if "is not one of" in note)
+    assert flagged == ["# module: gradient", "# module: helpers"]
 
 
 def test_an_unmarked_notebook_is_graded_whole_as_the_modules_it_implements(tmp_path):
