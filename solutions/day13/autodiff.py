@@ -170,6 +170,7 @@ class Value:
     def __truediv__(self, other):
         """Return a new Value for self / other, built as self * other**-1."""
         ### BEGIN SOLUTION
+        other = other if isinstance(other, Value) else Value(other)  # np.int64(2)**-1 would raise
         return self * other**-1
         ### END SOLUTION
 
