@@ -80,7 +80,8 @@ class Unpacked:
 # --------------------------------------------------------------------------- discovery
 
 
-def _kind(path: Path) -> str | None:
+def kind_of(path: Path) -> str | None:
+    """folder, zip or notebook: what a submission at `path` is (None: none of these)."""
     if path.is_symlink():
         return None
     if path.is_dir():
@@ -99,7 +100,7 @@ def discover(root: Path) -> Discovery:
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or entry.name in JUNK:
             continue
-        kind = _kind(entry)
+        kind = kind_of(entry)
         if kind is None:
             why = "a symbolic link" if entry.is_symlink() else "not a folder, .zip or .ipynb"
             ignored.append(f"{entry.name}: {why}")

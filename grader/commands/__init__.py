@@ -7,11 +7,16 @@ nbgrader-import), so they accept and reject the same things.
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import tempfile
 from pathlib import Path
+from typing import Iterator
 
 
 def add_student_options(parser) -> None:
-    parser.add_argument("--path", type=Path, help="folder with your files (default: exercises/DAY)")
+    parser.add_argument("--path", type=Path,
+                        help="folder with your files, or your .ipynb notebook or .zip (default: exercises/DAY)")
     parser.add_argument("--timeout", type=float, help="seconds each call of your code may take (default 10)")
 
 
@@ -20,11 +25,42 @@ def student_folder(args, day) -> Path:
     from grader.cli import UsageError
 
     folder = args.path or Path("exercises") / day.id
+    packed = folder.suffix.lower() in (".ipynb", ".zip")
+    if folder.is_file() and packed:
+        raise UsageError(f"--path here takes a folder, not {folder.name}; "
+                         f"`grader check {day.id} --path {folder}` checks a notebook or a .zip")
+    if folder.is_file():
+        raise UsageError(f"--path takes the folder holding your files, not the file {folder.name} "
+                         f"(--path {folder.parent})")
+    if packed and not folder.exists():
+        raise UsageError(f"no {'notebook' if folder.suffix.lower() == '.ipynb' else 'file'} {folder}")
     if not folder.is_dir():
         hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
         raise UsageError(f"no folder {folder}{hint}")
     _check_timeout(getattr(args, "timeout", None))
     return folder
+
+
+@contextlib.contextmanager
+def student_files(args, day) -> Iterator[Path]:
+    """student_folder, or, when --path is a notebook or a .zip, a temporary folder of the module
+    files it holds, unpacked as batch grading unpacks a submission (grader.submissions)."""
+    from grader import submissions
+    from grader.cli import UsageError
+
+    kind = submissions.kind_of(args.path) if args.path else None
+    if kind not in ("notebook", "zip"):
+        yield student_folder(args, day)
+        return
+    _check_timeout(getattr(args, "timeout", None))
+    with tempfile.TemporaryDirectory(prefix="grader-") as scratch:
+        found = submissions.Submission(args.path.stem, args.path, kind)
+        unpacked = submissions.unpack(found, Path(scratch) / "files", day)
+        for note in unpacked.notes:
+            print(f"grader: {note}", file=sys.stderr)
+        if unpacked.problem:
+            raise UsageError(unpacked.problem)
+        yield unpacked.folder
 
 
 def check_grading_numbers(args) -> None:

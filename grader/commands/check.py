@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from grader.commands import add_student_options, student_folder
+from grader.commands import add_student_options, student_files
 
 
 def register(sub):
@@ -28,10 +28,11 @@ def run(args) -> int:
     from grader.runner import run_day
 
     day = load_day(args.day)
-    folder = student_folder(args, day)
     if args.seed is not None and not 0 <= args.seed < 2**63:
         raise UsageError("--seed takes a whole number from 0 up")
-    result = run_day(day, folder, args.exercises or None, seed=args.seed, timeout=args.timeout, parallel=True)
+    with student_files(args, day) as folder:
+        result = run_day(day, folder, args.exercises or None, seed=args.seed, timeout=args.timeout, parallel=True)
+    folder = args.path or folder  # the report names what the student passed, not a temporary copy
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -19,7 +19,8 @@ def register(sub):
     )
     p.add_argument("day", help="the day, e.g. day13")
     p.add_argument("exercise", nargs="?", metavar="EXERCISE", help="the exercise, e.g. losses")
-    p.add_argument("--path", type=Path, help="folder with your files (default: exercises/DAY)")
+    p.add_argument("--path", type=Path, help="folder with your files, or your notebook (hints shown are "
+                   "remembered next to it; default: exercises/DAY)")
     p.add_argument("--reset", action="store_true",
                    help="forget the hints shown for EXERCISE (or, without one, for the whole day)")
     return p
@@ -31,7 +32,10 @@ def run(args) -> int:
     from grader.hints import HintLog, HintStoreError
 
     day = load_day(args.day)
-    folder = student_folder(args, day)
+    if args.path and args.path.is_file() and args.path.suffix.lower() in (".ipynb", ".zip"):
+        folder = args.path.parent  # the hints shown are remembered next to the notebook
+    else:
+        folder = student_folder(args, day)
     if args.exercise is None and not args.reset:
         raise UsageError(f"which exercise? e.g. grader hint {day.id} {day.exercises[0].id} "
                          f"(exercises: {', '.join(e.id for e in day.exercises)})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from grader.commands import add_student_options, student_folder
+from grader.commands import add_student_options, student_files
 
 
 def register(sub):
@@ -28,8 +28,9 @@ def run(args) -> int:
     from grader.runner import run_day
 
     day = load_day(args.day)
-    folder = student_folder(args, day)
-    result = run_day(day, folder, timeout=args.timeout, parallel=True)
+    with student_files(args, day) as folder:
+        result = run_day(day, folder, timeout=args.timeout, parallel=True)
+    folder = args.path or folder
     rows = [status(ex) for ex in result.exercises]
     if args.json:
         json.dump({"day": day.id, "score": result.score, "max_score": result.max_score,
