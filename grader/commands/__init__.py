@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Iterator
 
 
-def add_student_options(parser) -> None:
-    parser.add_argument("--path", type=Path,
-                        help="folder with your files, or your .ipynb notebook or .zip (default: exercises/DAY)")
+def add_student_options(parser, *, packed: bool = True) -> None:
+    """--path and --timeout; packed: --path may also be a notebook or a .zip (see student_files)."""
+    what = "folder with your files, or your .ipynb notebook or .zip" if packed else "folder with your files"
+    parser.add_argument("--path", type=Path, help=f"{what} (default: exercises/DAY)")
     parser.add_argument("--timeout", type=float, help="seconds each call of your code may take (default 10)")
 
 

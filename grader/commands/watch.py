@@ -18,7 +18,7 @@ def register(sub):
     p.add_argument("--quiet-ms", type=int, default=200, metavar="MS",
                    help="wait until no file has changed for MS milliseconds before checking, so one "
                         "save that an editor writes in several steps is checked once (default 200)")
-    add_student_options(p)
+    add_student_options(p, packed=False)
     return p
 
 
