@@ -275,9 +275,11 @@ def _build(Value, program: list) -> list:
     """The program's nodes, made with the student's Value; student failures name the step."""
     nodes: list = []
     for step in program:
-        if step[0] == "repeat" and _made_before(step, len(nodes)):
+        if step[0] != "repeat":
+            nodes.append(_node(Value, nodes, len(nodes), step))
+        elif _made_before(step, len(nodes)):
             _build_repeat(Value, nodes, step)
-        else:
+        else:  # its pattern names nodes of the repeat itself: one step at a time
             for single in expand([step], first=len(nodes)):
                 nodes.append(_node(Value, nodes, len(nodes), single))
     return nodes

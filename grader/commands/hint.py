@@ -29,10 +29,11 @@ def register(sub):
 def run(args) -> int:
     from grader.cli import UsageError
     from grader.course import load_day
+    from grader import submissions
     from grader.hints import HintLog, HintStoreError
 
     day = load_day(args.day)
-    if args.path and args.path.is_file() and args.path.suffix.lower() in (".ipynb", ".zip"):
+    if args.path and submissions.kind_of(args.path) in ("notebook", "zip"):
         folder = args.path.parent  # the hints shown are remembered next to the notebook
     else:
         folder = student_folder(args, day)
