@@ -10,6 +10,8 @@
 Every file is written whole to a temporary name and renamed into place, so a
 reader (or a run killed half-way) never sees half a file. grades.csv and the
 feedback files are rebuilt from the records, so they always agree with them.
+A student id too long for a file name (a folder name near the 255-byte limit)
+is shortened in file names only (`file_stem`); grades.csv keeps the full id.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from grader.results import DayResult, ExerciseResult, TestResult
 
 RECORD_VERSION = 1
 HISTOGRAM_BINS = 10
+# Bytes of a student id kept whole in file names: ".<id>.json.<8 random>.tmp", a temporary
+# name of write_atomic, must stay within the usual 255-byte limit of a file name.
+MAX_STEM_BYTES = 200
 
 
 # --------------------------------------------------------------------------- atomic files
@@ -116,8 +121,23 @@ def ungraded(day: Day, seed: int, why: str) -> DayResult:
     return result
 
 
+def file_stem(student: str) -> str:
+    """The student id as the stem of their files: the id itself, unless it is too long for a
+    file name; then its first bytes and a digest of the whole id (still one id, one name)."""
+    raw = student.encode("utf-8", "surrogateescape")
+    if len(raw) <= MAX_STEM_BYTES:
+        return student
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    head = raw[: MAX_STEM_BYTES - len(digest) - 1].decode("utf-8", "ignore")  # no half character
+    return f"{head}~{digest}"
+
+
 def record_path(out: Path, student: str) -> Path:
-    return out / "results" / f"{student}.json"
+    return out / "results" / f"{file_stem(student)}.json"
+
+
+def feedback_path(out: Path, student: str, kind: str) -> Path:
+    return out / "feedback" / f"{file_stem(student)}.{kind}"
 
 
 def save_record(out: Path, student: str, record: dict) -> None:
@@ -209,7 +229,7 @@ def feedback_matches(out: Path, student: str, digests: dict | None) -> bool:
     if not isinstance(digests, dict):
         return False
     try:
-        return all(_digest((out / "feedback" / f"{student}.{kind}").read_bytes()) == digests.get(kind)
+        return all(_digest(feedback_path(out, student, kind).read_bytes()) == digests.get(kind)
                    for kind in ("json", "md"))
     except OSError:
         return False
@@ -226,7 +246,7 @@ def write_feedback(out: Path, student: str, result: DayResult) -> dict:
     # runs only without indent), the same object `grader check --json` prints.
     texts = {"json": json.dumps(feedback) + "\n", "md": feedback_markdown(student, feedback)}
     for kind, text in texts.items():
-        write_atomic(out / "feedback" / f"{student}.{kind}", text, durable=False)
+        write_atomic(feedback_path(out, student, kind), text, durable=False)
     return {kind: _digest(text.encode("utf-8")) for kind, text in texts.items()}
 
 

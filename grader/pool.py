@@ -240,7 +240,7 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
 def _prepare(task: dict, day: Day, staging: Path, box, config: dict, current: dict):
     from grader.suite_session import Round
 
-    work = staging / task["student"]
+    work = staging / gradebook.file_stem(task["student"])
     shutil.rmtree(work, ignore_errors=True)
     current["work"] = work
     sub = submissions.Submission(task["student"], Path(task["path"]), task["kind"], tuple(task["notes"]))

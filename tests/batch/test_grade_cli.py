@@ -92,3 +92,41 @@ def test_output_closed_early_still_grades_everyone(tmp_path):
     assert [row.split(",")[:3] for row in rows[1:]] == [["ada", "10", "10"], ["bob", "10", "10"], ["cy", "10", "10"]]
     assert sorted(p.name for p in (out / "feedback").iterdir()) == [
         "ada.json", "ada.md", "bob.json", "bob.md", "cy.json", "cy.md"]
+
+
+def test_student_ids_as_downloads_name_them_each_get_a_row_even_near_the_file_name_limit(tmp_path):
+    """Ids from an LMS download: spaces, accents, a leading dash, and names at the 255-byte limit,
+    for which the temporary names of atomic writes would be too long (this once stopped the run)."""
+    from grader.gradebook import file_stem
+
+    subs = tmp_path / "submissions"
+    long_ascii = "smith_john_1234_" + "x" * 239  # 255 bytes: the longest name a folder can have
+    long_accents = "é" * 125  # 250 bytes of two-byte characters
+    ids = ["-rf", "Zoë Müller 42", long_ascii, long_accents]
+    for student in ids:
+        copy_solutions(subs / student, ("losses",))
+    (subs / long_accents / "losses.py").write_text("def mse(y_pred, y):\n    return 0.0\n")  # a wrong one, too
+    out = tmp_path / "out"
+    done = run_grade(subs, out, "--exercises", "losses", "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    rows = {row.split(",")[0]: row.split(",")[1] for row in (out / "grades.csv").read_text().splitlines()[1:]}
+    assert set(rows) == set(ids)
+    assert float(rows[long_ascii]) == 10 and float(rows[long_accents]) < 10
+    for student in ids:
+        for kind in ("json", "md"):
+            path = out / "feedback" / f"{file_stem(student)}.{kind}"
+            assert len(path.name.encode()) <= 255 and path.is_file(), path.name
+        assert (out / "results" / f"{file_stem(student)}.json").is_file()
+    assert "é" * 80 in (out / "feedback" / f"{file_stem(long_accents)}.md").read_text()  # named in full inside
+    again = run_grade(subs, out, "--exercises", "losses", "--jobs", "2")
+    assert again.returncode == 0 and "4 unchanged since the last run, 0 to grade" in again.stderr
+
+
+def test_file_stems_keep_short_ids_and_keep_long_ones_apart():
+    from grader.gradebook import MAX_STEM_BYTES, file_stem
+
+    assert file_stem("Zoë Müller 42") == "Zoë Müller 42"
+    first, second = "a" * 300 + "1", "a" * 300 + "2"  # the same first 300 bytes
+    assert file_stem(first) != file_stem(second) and file_stem(first) == file_stem(first)
+    accents = file_stem("é" * 200)
+    assert len(accents.encode()) <= MAX_STEM_BYTES and accents.startswith("é" * 50)  # no half character
