@@ -113,7 +113,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         except ImportError:
             reporter.warn("matplotlib is not installed: summary.png was not drawn (pip install matplotlib)")
         present = {gradebook.file_stem(s.student) for s in found.submissions}
-        absent = sorted(p.stem for p in (out / "results").glob("*.json") if p.stem not in present)
+        absent = sorted(gradebook.shown(p.stem) for p in (out / "results").glob("*.json") if p.stem not in present)
     return Outcome(
         students=len(found.submissions), graded=len(todo), reused=reused, failed=failed, sandbox=box.describe(),
         summary=facts, seconds=time.monotonic() - started, ignored=found.ignored, absent=absent,

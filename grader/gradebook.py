@@ -132,6 +132,12 @@ def file_stem(student: str) -> str:
     return f"{head}~{digest}"
 
 
+def shown(student: str) -> str:
+    """The id as text files and terminals can hold it: a folder name that is not UTF-8 (made on
+    another system) keeps its file name, and reads `Zo\\xeb` here, never failing a write."""
+    return student.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def record_path(out: Path, student: str) -> Path:
     return out / "results" / f"{file_stem(student)}.json"
 
@@ -172,7 +178,7 @@ def _points(x: float) -> str:
 
 def feedback_markdown(student: str, feedback: dict) -> str:
     """The student's feedback page, written from exactly the JSON they get (hidden tests redacted)."""
-    lines = [f"# {feedback['day']}: feedback for {student}", "",
+    lines = [f"# {feedback['day']}: feedback for {shown(student)}", "",
              f"**{_points(feedback['score'])} / {_points(feedback['max_score'])} points**", "",
              "| exercise | points | tests passed |", "|---|---:|---:|"]
     for ex in feedback["exercises"]:
@@ -266,7 +272,7 @@ def grades_csv(day: Day, results: dict[str, DayResult]) -> str:
     for student in sorted(results):
         result = results[student]
         scores = {ex.id: ex.score for ex in result.exercises}
-        writer.writerow([student, _number(result.score), _number(day.max_score),
+        writer.writerow([shown(student), _number(result.score), _number(day.max_score),
                          *[_number(scores[ex.id]) if ex.id in scores else "" for ex in day.exercises]])
     return buffer.getvalue()
 

@@ -113,7 +113,9 @@ class _Progress:
 
     def advance(self, student: str, score: float, max_score: float, status: str) -> None:
         self.done += 1
-        text = f"{student} {score:g}/{max_score:g}" + ("" if status == "graded" else f" ({status})")
+        from grader.gradebook import shown
+
+        text = f"{shown(student)} {score:g}/{max_score:g}" + ("" if status == "graded" else f" ({status})")
         if self.tty:
             self.bar.update(self.task, advance=1, description=text)
             return

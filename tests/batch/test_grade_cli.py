@@ -130,3 +130,19 @@ def test_file_stems_keep_short_ids_and_keep_long_ones_apart():
     assert file_stem(first) != file_stem(second) and file_stem(first) == file_stem(first)
     accents = file_stem("é" * 200)
     assert len(accents.encode()) <= MAX_STEM_BYTES and accents.startswith("é" * 50)  # no half character
+
+
+def test_a_folder_name_that_is_not_utf8_gets_its_row_and_feedback(tmp_path):
+    """A folder unzipped from another system can be named in Latin-1 (b'Zo\\xeb'): the run goes on,
+    and the id reads Zo\\xeb in grades.csv, the feedback and the progress lines."""
+    subs = tmp_path / "submissions"
+    latin1 = os.fsdecode(b"Zo\xeb")
+    copy_solutions(subs / latin1, ("losses",))
+    copy_solutions(subs / "ada", ("losses",))
+    out = tmp_path / "out"
+    done = run_grade(subs, out, "--exercises", "losses", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "Zo\\xeb 10/10" in done.stderr
+    assert (out / "grades.csv").read_text().splitlines()[1:] == ["Zo\\xeb,10,10,10", "ada,10,10,10"]
+    feedback_md = out / "feedback" / f"{latin1}.md"  # the file keeps the folder's own bytes
+    assert feedback_md.read_text().startswith("# day13: feedback for Zo\\xeb")
