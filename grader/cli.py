@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A file name that is not UTF-8 (made on another system) is printed as \xeb, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
@@ -83,7 +87,9 @@ def _save_traceback() -> str:
 
     try:
         handle, path = tempfile.mkstemp(prefix="grader-crash-", suffix=".txt")
-        with os.fdopen(handle, "w") as report:
+        # backslashreplace: an argument that is not UTF-8 (a file name from another system) must
+        # not turn the report of one bug into a second one
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as report:
             report.write(f"grader {__version__}, python {sys.version.split()[0]}\n{' '.join(sys.argv)}\n\n")
             report.write(traceback.format_exc())
         return path

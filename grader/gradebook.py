@@ -132,10 +132,10 @@ def file_stem(student: str) -> str:
     return f"{head}~{digest}"
 
 
-def shown(student: str) -> str:
-    """The id as text files and terminals can hold it: a folder name that is not UTF-8 (made on
-    another system) keeps its file name, and reads `Zo\\xeb` here, never failing a write."""
-    return student.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+def shown(text: str) -> str:
+    """Text as files and terminals can hold it: a name that is not UTF-8 (a folder made on another
+    system, b'Zo\\xeb') keeps its bytes on disk and reads `Zo\\xeb` here, never failing a write."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def record_path(out: Path, student: str) -> Path:
@@ -178,7 +178,7 @@ def _points(x: float) -> str:
 
 def feedback_markdown(student: str, feedback: dict) -> str:
     """The student's feedback page, written from exactly the JSON they get (hidden tests redacted)."""
-    lines = [f"# {feedback['day']}: feedback for {shown(student)}", "",
+    lines = [f"# {feedback['day']}: feedback for {student}", "",
              f"**{_points(feedback['score'])} / {_points(feedback['max_score'])} points**", "",
              "| exercise | points | tests passed |", "|---|---:|---:|"]
     for ex in feedback["exercises"]:
@@ -250,7 +250,7 @@ def write_feedback(out: Path, student: str, result: DayResult) -> dict:
     feedback = result.to_json()  # what `grader check --json` prints: hidden details redacted
     # Rebuilt from the student's record by every run, so no fsync; one JSON line (json's C encoder
     # runs only without indent), the same object `grader check --json` prints.
-    texts = {"json": json.dumps(feedback) + "\n", "md": feedback_markdown(student, feedback)}
+    texts = {"json": json.dumps(feedback) + "\n", "md": shown(feedback_markdown(student, feedback))}
     for kind, text in texts.items():
         write_atomic(feedback_path(out, student, kind), text, durable=False)
     return {kind: _digest(text.encode("utf-8")) for kind, text in texts.items()}

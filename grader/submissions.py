@@ -132,9 +132,10 @@ def fingerprint(sub: Submission) -> str:
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, sub.path)
             info = os.lstat(path)
-            digest.update(f"\0{rel}\0{info.st_mode:o}\0".encode())
+            # fsencode: the name's own bytes, also when they are not UTF-8
+            digest.update(b"\0" + os.fsencode(rel) + f"\0{info.st_mode:o}\0".encode())
             if stat.S_ISLNK(info.st_mode):
-                digest.update(os.readlink(path).encode())
+                digest.update(os.fsencode(os.readlink(path)))
             elif stat.S_ISREG(info.st_mode) and info.st_size <= budget:
                 budget -= info.st_size
                 with open(path, "rb") as handle:
@@ -425,5 +426,7 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
         numbers = ", ".join(str(n) for n, _ in shared + parts)
         pieces = [f"# {module}.py, made by the grader from the code cells {numbers} of {path.name}"]
         pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(shared + parts)]
-        with open(target, "w", encoding="utf-8") as out:
+        # backslashreplace: a notebook named on another system (not UTF-8), or a cell holding a lone
+        # surrogate, still makes a module; a surrogate then reads \udceb in it
+        with open(target, "w", encoding="utf-8", errors="backslashreplace") as out:
             out.write("\n\n".join(pieces) + "\n")

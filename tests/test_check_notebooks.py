@@ -87,3 +87,20 @@ def test_what_cannot_be_checked_exits_2_with_a_reason(tmp_path, make, args, need
     run = grader(*args, "--path", str(path))
     assert run.returncode == 2, run.stdout + run.stderr
     assert needle in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_notebook_named_on_another_system_is_checked_even_where_output_must_be_utf8(tmp_path):
+    """b'Zo\\xeb.ipynb' (Latin-1, not UTF-8) on a terminal that takes only UTF-8: its name is
+    printed with a backslash escape, never a crash of the grader or of its crash report."""
+    import os
+    import subprocess
+
+    from tests.test_cli import GRADER, ROOT
+
+    path = tmp_path / os.fsdecode(b"Zo\xeb.ipynb")
+    notebook(path, [("# module: losses\n" + solution_body("losses"), [])])
+    env = os.environ | {"PYTHONIOENCODING": "utf-8:strict"}
+    run = subprocess.run([GRADER, "check", "day13", "losses", "--path", str(path)], cwd=ROOT, env=env,
+                         capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().splitlines()[0].endswith("Zo\\udceb.ipynb: 10 / 10 points")

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from .classroom import GRADER, copy_solutions, run_grade
+from .classroom import GRADER, copy_solutions, notebook, run_grade, solution_body
 
 
 def grade(*args, env=None, cwd=None):
@@ -138,11 +138,15 @@ def test_a_folder_name_that_is_not_utf8_gets_its_row_and_feedback(tmp_path):
     subs = tmp_path / "submissions"
     latin1 = os.fsdecode(b"Zo\xeb")
     copy_solutions(subs / latin1, ("losses",))
-    copy_solutions(subs / "ada", ("losses",))
+    copy_solutions(subs / "ada" / os.fsdecode(b"L\xf6sung"), ("losses",))  # two folders: the note names both
+    copy_solutions(subs / "ada" / "old", ("losses",))
+    notebook(subs / os.fsdecode(b"B\xe4r.ipynb"), [("# module: losses\n" + solution_body("losses"), [])])
     out = tmp_path / "out"
     done = run_grade(subs, out, "--exercises", "losses", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     assert "Zo\\xeb 10/10" in done.stderr
-    assert (out / "grades.csv").read_text().splitlines()[1:] == ["Zo\\xeb,10,10,10", "ada,10,10,10"]
+    assert (out / "grades.csv").read_text().splitlines()[1:] == [
+        "B\\xe4r,10,10,10", "Zo\\xeb,10,10,10", "ada,10,10,10"]
     feedback_md = out / "feedback" / f"{latin1}.md"  # the file keeps the folder's own bytes
     assert feedback_md.read_text().startswith("# day13: feedback for Zo\\xeb")
+    assert "L\\xf6sung/" in (out / "feedback" / "ada.md").read_text()
