@@ -140,8 +140,10 @@ def _choose_sandbox(work: Path, options: Options, reporter: Reporter):
     if box.kind != "bubblewrap":
         if options.require_sandbox:
             raise BatchError(f"no sandbox: {box.reason}; drop --require-sandbox to grade with rlimits only")
-        reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can read and "
-                      f"write everything you can. Install bubblewrap, or pass --require-sandbox to refuse.")
+        reach = "read what any user can (not write your files)" if getattr(box, "uid", None) is not None \
+            else "read and write everything you can"
+        reporter.warn(f"NO SANDBOX: {box.reason}. Student code will run with rlimits only and can {reach}. "
+                      f"Install bubblewrap, or pass --require-sandbox to refuse.")
     return box
 
 
@@ -165,7 +167,7 @@ def _config(out: Path, options: Options, box, settings: dict) -> dict:
     the sandbox is chosen."""
     return {"out": str(out), "settings": settings, "budget": options.budget,
             "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None), "forking": getattr(box, "forking", False),
-            "reason": getattr(box, "reason", "")}
+            "reason": getattr(box, "reason", ""), "drop_uid": getattr(box, "uid", None) is not None}
 
 
 def _cores() -> int:

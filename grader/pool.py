@@ -200,7 +200,8 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
         if config["bwrap"]:
             box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
         else:
-            box = sandbox.RlimitsOnly(config["reason"])
+            uid = sandbox.UID_BASE + os.getpid() if config.get("drop_uid") else None  # a uid per process
+            box = sandbox.RlimitsOnly(config["reason"], uid=uid)
         while True:
             try:
                 task = conn.recv()

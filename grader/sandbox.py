@@ -31,6 +31,7 @@ copy on disk, and the caller prints a loud warning (or refuses, with
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -206,6 +207,23 @@ def _preexec_with_nproc() -> None:
     _limit_resources(PROCESS_LIMIT)
 
 
+def _become(uid: int) -> None:
+    """In the worker before exec, as root: rlimits (NPROC binds once root is gone), then only `uid`:
+    no groups, no capabilities left, and no way back (setuid from root drops them all)."""
+    _limit_resources(PROCESS_LIMIT)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def _give_to(folder: Path, uid: int) -> None:
+    """The scratch copy belongs to the worker's uid: its working folder, which it may write."""
+    for root, dirs, files in os.walk(folder):
+        os.chown(root, uid, uid)
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
+
+
 class Bubblewrap:
     """bubblewrap around every worker. Given a staging folder, one sandboxed zygote forks each worker
     from a process with NumPy already imported (grader.zygote); otherwise each worker gets a
@@ -314,14 +332,19 @@ class Bubblewrap:
 
 
 class RlimitsOnly:
-    """No isolation: the worker runs as this user on a disk copy, with resource limits only."""
+    """No isolation: the worker runs on a disk copy with resource limits only. Given a uid (as root,
+    in a Gradescope container say, see rlimits_fallback) it first drops to that uid, so student code
+    cannot kill or trace the grader, nor write its results or its installed code."""
 
     kind = "rlimits"
 
-    def __init__(self, reason: str):
-        self.reason = reason
+    def __init__(self, reason: str, uid: int | None = None):
+        self.reason, self.uid = reason, uid
 
     def describe(self) -> str:
+        if self.uid is not None:
+            return (f"rlimits only (memory, CPU, file size, at most {PROCESS_LIMIT} processes) as a uid of its "
+                    f"own: student code can read what any user can, but cannot write your files or stop the grader")
         procs = "no process limit (RLIMIT_NPROC does not bind root)" if _is_root() else \
             f"at most {PROCESS_LIMIT} processes of this user"
         return f"rlimits only (memory, CPU, file size; {procs}): student code can read and write what you can"
@@ -332,6 +355,9 @@ class RlimitsOnly:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(original, scratch, symlinks=True)
         preexec = _limit_resources if _is_root() else _preexec_with_nproc
+        if self.uid is not None:
+            _give_to(scratch, self.uid)
+            preexec = functools.partial(_become, self.uid)
 
         def launcher(argv, env, cwd):
             return list(argv), dict(env) | {"HOME": str(scratch)}, str(scratch), preexec
@@ -345,24 +371,59 @@ class RlimitsOnly:
         return None  # nothing kept running between submissions
 
 
-def choose(work: Path) -> Bubblewrap | RlimitsOnly:
-    """bubblewrap if it runs here (probed once, for real), else the rlimits fallback with the reason."""
+def rlimits_fallback(reason: str, work: Path) -> RlimitsOnly:
+    """The fallback without bubblewrap. As root, workers run as a uid of their own if a real one can
+    (the Python installation must be readable by every user: not under /root, as pyenv puts it);
+    otherwise as root, and the reason says why."""
+    if not _is_root():
+        return RlimitsOnly(reason)
+    box = RlimitsOnly(reason, uid=UID_BASE + os.getpid())
+    problem = _probe_worker(box, work / "uid-probe")
+    if problem:
+        return RlimitsOnly(f"{reason}; and workers cannot run as another uid here ({problem})")
+    return box
+
+
+def _probe_worker(box, probe: Path) -> str:
+    """Start one real worker through `box` and call into it: "" if that works, else why not."""
+    from grader.student import StudentError, StudentProcess
+
+    folder = probe / "probe"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "probe.py").write_text("def answer():\n    return 42\n")
+    for path, mode in ((probe, 0o755), (folder, 0o755), (folder / "probe.py", 0o644)):
+        os.chmod(path, mode)
+    prepared = box.prepare(folder)
+    try:
+        with StudentProcess(prepared.submission, launcher=prepared.launcher, timeout=60) as student:
+            return "" if student.call("probe", "answer") == 42 else "a worker gave a wrong answer"
+    except (StudentError, OSError) as exc:
+        return f"a worker failed: {str(exc)[:300]}"
+    finally:
+        prepared.cleanup()
+        shutil.rmtree(probe, ignore_errors=True)
+
+
+def choose(work: Path, *, forking: bool = True) -> Bubblewrap | RlimitsOnly:
+    """bubblewrap if it runs here (probed once, for real), else the rlimits fallback with the reason.
+    forking=False: one submission only (Gradescope), so no zygote is probed."""
     if sys.platform != "linux":
-        return RlimitsOnly(f"bubblewrap exists only on Linux (this is {sys.platform})")
+        return rlimits_fallback(f"bubblewrap exists only on Linux (this is {sys.platform})", work)
     bwrap = os.environ.get("GRADER_BWRAP") or shutil.which("bwrap")
     if not bwrap or not os.path.exists(bwrap):
-        return RlimitsOnly("bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)")
+        return rlimits_fallback("bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)", work)
     helper = "setpriv" if _is_root() else "prlimit"
     if not shutil.which(helper):
-        return RlimitsOnly(f"{helper} (util-linux) is not installed; the sandbox needs it to limit processes")
+        return rlimits_fallback(f"{helper} (util-linux) is not installed; the sandbox needs it to limit processes",
+                                work)
     sandbox = Bubblewrap(bwrap)
     # Workers forked from a zygote: the same sandbox, ~80 ms less CPU per submission. Only if
     # that cannot run here is the sandbox-per-worker (exec) path probed and used.
-    sandbox.forking_problem = sandbox.check_forking(work)
+    sandbox.forking_problem = sandbox.check_forking(work) if forking else "not asked for"
     sandbox.forking = not sandbox.forking_problem
     if not sandbox.forking:
         try:
             sandbox.check(work)
         except SandboxUnavailable as exc:
-            return RlimitsOnly(str(exc))
+            return rlimits_fallback(str(exc), work)
     return sandbox

@@ -148,6 +148,7 @@ def results_json(result, note: str, elapsed: float, durations: dict, *, hidden_v
 def run_submission(day: Day, root: Path, *, hidden_visibility: str = "after_due_date",
                    reveal_hidden: bool = False, timeout: float | None = None) -> Path:
     """Grade root/submission and write root/results/results.json (atomically); return its path."""
+    from grader import sandbox
     from grader.integrations import durations
     from grader.integrations.locate import module_folder
     from grader.runner import run_day
@@ -155,9 +156,20 @@ def run_submission(day: Day, root: Path, *, hidden_visibility: str = "after_due_
     root = Path(root)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as scratch:
+        os.chmod(scratch, 0o755)  # a worker running as a uid of its own reaches its copy in here
         folder, note = module_folder(root / "submission", day, Path(scratch))
-        with durations.timed() as times:
-            result = run_day(day, folder, timeout=timeout)
+        # Gradescope runs this as root: unconfined student code could write results.json itself and
+        # kill this process. In a sandbox, or at least as another uid, it can do neither.
+        box = sandbox.choose(Path(scratch) / "probe", forking=False)
+        why = f" ({box.reason})" if box.kind == "rlimits" else ""
+        print(f"student code runs in: {box.describe()}{why}", file=sys.stderr)
+        prepared = box.prepare(folder)
+        try:
+            with durations.timed() as times:
+                result = run_day(day, prepared.submission, timeout=timeout, launcher=prepared.launcher)
+        finally:
+            prepared.cleanup()
+            box.close()
         payload = results_json(result, note, time.monotonic() - started, dict(times),
                                hidden_visibility=hidden_visibility, reveal_hidden=reveal_hidden)
     target = root / "results" / "results.json"

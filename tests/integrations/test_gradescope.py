@@ -9,8 +9,10 @@ real submissions and results.json is checked against the specification's fields.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import stat
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -36,7 +38,11 @@ def bundle(tmp_path_factory, wheelhouse) -> Path:
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory, bundle, wheelhouse) -> Path:
     """A folder like /autograder after Gradescope built the image: source/, run_autograder, venv/."""
-    root = tmp_path_factory.mktemp("autograder")
+    return built_root(tmp_path_factory.mktemp("autograder"), bundle)
+
+
+def built_root(root: Path, bundle: Path, **env) -> Path:
+    """Unpack the bundle into root/source and run its setup.sh, offline (env: more variables)."""
     with zipfile.ZipFile(bundle) as zf:
         for member in zf.infolist():
             zf.extract(member, root / "source")
@@ -48,14 +54,14 @@ def autograder(tmp_path_factory, bundle, wheelhouse) -> Path:
     empty = root / "no-index"
     empty.mkdir()
     setup = run(["bash", root / "source" / "setup.sh"], cwd=root / "source",
-                env=offline_pip_env(empty, AUTOGRADER_ROOT=root), timeout=600)
+                env=offline_pip_env(empty, AUTOGRADER_ROOT=root) | env, timeout=600)
     assert setup.returncode == 0, setup.stdout + setup.stderr
     assert "from PyPI" not in setup.stdout
     assert (root / "venv" / "bin" / "grader").exists()
     return root
 
 
-def grade(root: Path, files: dict[str, str]) -> dict:
+def grade(root: Path, files: dict[str, str], **env) -> dict:
     """Put a submission in place, run run_autograder as Gradescope does, return results.json."""
     submission = root / "submission"
     shutil.rmtree(submission, ignore_errors=True)
@@ -63,7 +69,7 @@ def grade(root: Path, files: dict[str, str]) -> dict:
     for name, text in files.items():
         (submission / name).parent.mkdir(parents=True, exist_ok=True)
         (submission / name).write_text(text)
-    result = run([root / "run_autograder"], cwd=root, env=offline_pip_env(root, AUTOGRADER_ROOT=root))
+    result = run([root / "run_autograder"], cwd=root, env=offline_pip_env(root, AUTOGRADER_ROOT=root) | env)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads((root / "results" / "results.json").read_text())
 
@@ -143,3 +149,64 @@ def test_an_empty_submission_scores_zero_with_a_message(autograder):
     results = valid(grade(autograder, {"notes.txt": "nothing here"}))
     assert results["score"] == 0.0
     assert "found no exercise file" in results["output"].lower()
+
+
+# Student code that tries the known trick against an unconfined autograder: write a perfect
+# results.json, then kill the grader before it writes the real one. Its functions are correct.
+SELF_GRADING = """
+
+def _grade_myself():
+    import json, os, signal
+    for attempt in ("write", "kill"):
+        try:
+            if attempt == "write":
+                os.makedirs(RESULTS, exist_ok=True)
+                with open(RESULTS + "/results.json", "w") as out:
+                    json.dump({"score": 1234.0, "output": "FAKE", "tests": []}, out)
+            else:
+                os.kill(os.getppid(), signal.SIGKILL)
+        except OSError:
+            pass
+
+_grade_myself()
+"""
+
+
+def self_grading_submission(root: Path) -> dict[str, str]:
+    files = {p.name: p.read_text() for p in SOLUTIONS.glob("*.py")}
+    files["losses.py"] += f"\nRESULTS = {str(root / 'results')!r}\n" + SELF_GRADING
+    return files
+
+
+def test_student_code_can_neither_write_results_json_nor_kill_the_grader_in_the_sandbox(autograder):
+    results = valid(grade(autograder, self_grading_submission(autograder)))  # grade() also asserts exit 0
+    assert results["output"] != "FAKE" and results["score"] == DAY.max_score
+
+
+@pytest.fixture(scope="module")
+def autograder_without_bubblewrap(tmp_path_factory, bundle):
+    """As on Gradescope's images, where bubblewrap cannot run: root, and a Python every user can
+    read (Debian's /usr/bin/python3.11, not pyenv's under /root)."""
+    if os.geteuid() != 0:
+        pytest.skip("the uid a worker drops to is root's to give: run the tests as root to check it")
+    if not Path("/usr/bin/python3.11").exists():
+        pytest.skip("no /usr/bin/python3.11 to build a venv every user can read")
+    root = Path(tempfile.mkdtemp(prefix="autograder-nobwrap-"))  # not pytest's: its folders are 0700
+    os.chmod(root, 0o755)  # as /autograder is
+    try:
+        yield built_root(root, bundle, PATH="/usr/bin:/bin")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_without_bubblewrap_root_runs_student_code_as_another_uid_that_cannot_cheat(autograder_without_bubblewrap):
+    root = autograder_without_bubblewrap
+    files = self_grading_submission(root)
+    files["slopes.py"] = "import os\n\ndef uid():\n    return os.getuid()\n" + files["slopes.py"]
+    results = valid(grade(root, files, GRADER_BWRAP="/nonexistent"))
+    assert results["output"] != "FAKE" and results["score"] == DAY.max_score
+    check = run([root / "venv" / "bin" / "python", "-c",
+                 "import sys; from grader import sandbox; print(sandbox.choose(__import__('pathlib').Path(sys.argv[1]),"
+                 " forking=False).describe())", root / "probe-work"],
+                env=offline_pip_env(root, GRADER_BWRAP="/nonexistent"), check=True)
+    assert "as a uid of its own" in check.stdout
