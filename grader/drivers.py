@@ -19,14 +19,7 @@ import operator
 import numpy as np
 
 from grader.codec import CodecError, to_wire
-from grader.worker import (
-    CallError,
-    _describe,
-    _student_attr,
-    _student_module,
-    _student_traceback,
-    call_student,
-)
+from grader.worker import CallError, _student_attr, _student_module, call_student
 
 
 def import_module(name: str) -> None:
@@ -337,7 +330,7 @@ def _failure(exc: BaseException, label: str) -> CallError:
         return exc
     if isinstance(exc, NotImplementedError):
         label = "autodiff.Value"
-    return CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc), label)
+    return CallError.raised("student", exc, label)
 
 
 def _number(label: str, node, attribute: str) -> float:

@@ -64,8 +64,9 @@ def scalar(got, what: str) -> float:
 
 
 def values(got, expected, *, what: str, inputs: dict | None = None, dtype=np.float64, seed=None, rtol=None,
-           context: dict | None = None, part: str | None = None):
-    """got must match the trusted `expected` (judged against the size of the whole tensor).
+           context: dict | None = None, part: str | None = None, scale: float | None = None):
+    """got must match the trusted `expected` (judged against the size of the whole tensor, or
+    `scale` when the expected values are known to carry rounding noise larger than themselves).
 
     `inputs` are shown to the student on failure; they and `context` (names
     not worth showing, e.g. a trusted function) are what the misconception
@@ -73,7 +74,8 @@ def values(got, expected, *, what: str, inputs: dict | None = None, dtype=np.flo
     """
     answer = as_number_array(got, what)
     expected64 = np.asarray(expected, dtype=np.float64)
-    result = gradcheck.compare(answer, expected64, name="value", rtol=rtol if rtol is not None else _rtol(dtype))
+    result = gradcheck.compare(answer, expected64, name="value", rtol=rtol if rtol is not None else _rtol(dtype),
+                               scale=scale)
     _note(what, answer, expected64, inputs, context, part, result)
     if not result.passed:
         raise Wrong(_message(what, result, inputs, seed))

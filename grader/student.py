@@ -38,9 +38,14 @@ START_TIMEOUT = 60.0
 class StudentError(Exception):
     """Student code could not give an answer; the message says why, for the student."""
 
-    def __init__(self, message: str, exc_type: str = ""):
+    def __init__(self, message: str, exc_type: str = "", exc_types: tuple[str, ...] = ()):
         super().__init__(message)
         self.exc_type = exc_type  # the exception class student code raised, if it raised one
+        self.exc_types = exc_types or ((exc_type,) if exc_type else ())  # it and the classes it derives from
+
+    def raised(self, name: str) -> bool:
+        """Whether student code raised a `name` (the class itself, or one derived from it)."""
+        return name in self.exc_types
 
 
 class NotImplementedYet(StudentError):
@@ -322,7 +327,9 @@ class StudentProcess:
             summary = docstring_summary(self.submission / f"{module}.py", name)
             return NotImplementedYet(f"{label} is not implemented yet" + (f": {summary}" if summary else ""))
         if kind == "student":
-            return StudentError(f"{label} raised {text}{where}", str(error.get("type", "")))
+            types = error.get("types")
+            types = tuple(str(t)[:100] for t in types[:12]) if isinstance(types, list) else ()
+            return StudentError(f"{label} raised {text}{where}", str(error.get("type", "")), types)
         if kind == "import":
             module = label.removeprefix("importing ").partition(".")[0]  # "importing rules.py" or "rules.f"
             return StudentError(f"{module}.py could not be imported: {text}{where}")

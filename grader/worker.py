@@ -25,9 +25,18 @@ _import_errors: dict[str, "CallError"] = {}
 
 
 class CallError(Exception):
-    def __init__(self, kind: str, message: str, exc_type: str = "", tb: str = "", label: str = ""):
+    def __init__(self, kind: str, message: str, exc_type: str = "", tb: str = "", label: str = "",
+                 exc_types: list[str] | None = None):
         super().__init__(message)
-        self.payload = {"kind": kind, "message": message, "type": exc_type, "traceback": tb, "label": label}
+        self.payload = {"kind": kind, "message": message, "type": exc_type, "traceback": tb, "label": label,
+                        "types": exc_types or ([exc_type] if exc_type else [])}
+
+    @classmethod
+    def raised(cls, kind: str, exc: BaseException, label: str = "") -> "CallError":
+        """Student code raised `exc`: its class and the names of all the classes it derives from, so
+        a test that wants a ValueError also accepts the student's own subclass of it."""
+        names = [c.__name__[:100] for c in type(exc).__mro__[:12]]
+        return cls(kind, _describe(exc), type(exc).__name__, _student_traceback(exc), label, names)
 
 
 def call_student(label: str, fn, *args, **kwargs):
@@ -37,7 +46,7 @@ def call_student(label: str, fn, *args, **kwargs):
     except CallError:
         raise
     except BaseException as exc:
-        raise CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc), label) from None
+        raise CallError.raised("student", exc, label) from None
 
 
 def _student_module(name: str):
@@ -50,7 +59,7 @@ def _student_module(name: str):
     try:
         return importlib.import_module(name)
     except BaseException as exc:  # SystemExit and friends too: importing must not end the worker
-        _import_errors[name] = CallError("import", _describe(exc), type(exc).__name__, _student_traceback(exc))
+        _import_errors[name] = CallError.raised("import", exc)
         raise _import_errors[name] from None
 
 
@@ -61,7 +70,7 @@ def _student_attr(module: str, name: str):
     except AttributeError:
         raise CallError("missing_function", f"{module}.py defines no {name}") from None
     except BaseException as exc:  # a module __getattr__ may do anything
-        raise CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc)) from None
+        raise CallError.raised("student", exc) from None
 
 
 def _trusted(path: str):
@@ -114,7 +123,7 @@ def _call(request: dict) -> dict:
     except CallError:
         raise
     except BaseException as exc:  # includes SystemExit from sys.exit() in student code
-        raise CallError("student", _describe(exc), type(exc).__name__, _student_traceback(exc)) from None
+        raise CallError.raised("student", exc) from None
     if request.get("want") == "handle":
         handle = len(_handles) + 1
         _handles[handle] = result

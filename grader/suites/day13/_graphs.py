@@ -221,10 +221,10 @@ def run(student, program: list, root: int | None, report: list | None = None, ti
     try:
         return run_driver(student, "run_program", "autodiff.Value", Plain(program), root, report, timeout=timeout)
     except StudentError as exc:
-        if exc.exc_type != "RecursionError":
+        if not exc.raised("RecursionError"):
             raise
         raise StudentError(f"{exc}\n  A graph this deep needs its topological order built with a loop and an "
-                           "explicit stack, not with recursion.", exc.exc_type) from None
+                           "explicit stack, not with recursion.", exc.exc_type, exc.exc_types) from None
 
 
 def check(student, program: list, root: int | None, *, what: str, seed: int, report: list | None = None,
