@@ -39,39 +39,29 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, exponent):
-        out = Value(self.data ** exponent, (self,), f"**{exponent}")
+    def _unary(self, value, slope, op):
+        """A node of one input whose local slope is already known."""
+        out = Value(value, (self,), op)
 
         def _backward():
-            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+            self.grad += slope * out.grad
         out._backward = _backward
         return out
+
+    def __pow__(self, exponent):
+        return self._unary(self.data ** exponent, exponent * self.data ** (exponent - 1), f"**{exponent}")
 
     def tanh(self):
         t = math.tanh(self.data)
-        out = Value(t, (self,), "tanh")
-
-        def _backward():
-            self.grad += (1 - t * t) * out.grad
-        out._backward = _backward
-        return out
+        return self._unary(t, 1 - t * t, "tanh")
 
     def exp(self):
         e = math.exp(self.data)
-        out = Value(e, (self,), "exp")
-
-        def _backward():
-            self.grad += e * out.grad
-        out._backward = _backward
-        return out
+        return self._unary(e, e, "exp")
 
     def relu(self):
-        out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
-
-        def _backward():
-            self.grad += (1.0 if out.data > 0 else 0.0) * out.grad
-        out._backward = _backward
-        return out
+        positive = self.data > 0
+        return self._unary(self.data if positive else 0.0, 1.0 if positive else 0.0, "relu")
 
     def __neg__(self):
         return self * -1
