@@ -167,7 +167,7 @@ def _config(out: Path, options: Options, box, settings: dict) -> dict:
     the sandbox is chosen."""
     return {"out": str(out), "settings": settings, "budget": options.budget,
             "timeout": options.timeout, "bwrap": getattr(box, "bwrap", None), "forking": getattr(box, "forking", False),
-            "reason": getattr(box, "reason", ""), "drop_uid": getattr(box, "uid", None) is not None}
+            "reason": getattr(box, "reason", ""), "other_uid": getattr(box, "uid", None) is not None}
 
 
 def _cores() -> int:

@@ -200,8 +200,7 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
         if config["bwrap"]:
             box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
         else:
-            uid = sandbox.UID_BASE + os.getpid() if config.get("drop_uid") else None  # a uid per process
-            box = sandbox.RlimitsOnly(config["reason"], uid=uid)
+            box = sandbox.RlimitsOnly(config["reason"], other_uid=config["other_uid"])
         while True:
             try:
                 task = conn.recv()

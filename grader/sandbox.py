@@ -306,26 +306,8 @@ class Bubblewrap:
 
     def check_forking(self, work: Path) -> str:
         """Fork one real worker from a zygote and call into it: "" if that works, else why not."""
-        from grader.student import StudentError, StudentProcess
-        from grader.zygote import ZygoteGone
-
         staging = work / "fork-probe"
-        folder = staging / "probe"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "probe.py").write_text("def answer():\n    return 42\n")
-        for path, mode in ((staging, 0o755), (folder, 0o755), (folder / "probe.py", 0o644)):
-            os.chmod(path, mode)
-        box = Bubblewrap(self.bwrap, staging)
-        try:
-            with StudentProcess(folder, spawner=box.prepare(folder).spawner, timeout=60) as student:
-                if student.call("probe", "answer") != 42:
-                    return "a forked worker gave a wrong answer"
-            return ""
-        except (StudentError, ZygoteGone, OSError) as exc:
-            return f"a forked worker failed: {str(exc)[:300]}"
-        finally:
-            box.close()
-            shutil.rmtree(staging, ignore_errors=True)
+        return _probe_worker(Bubblewrap(self.bwrap, staging), staging, "a forked worker")
 
 
 # --------------------------------------------------------------------------- fallback
@@ -338,8 +320,11 @@ class RlimitsOnly:
 
     kind = "rlimits"
 
-    def __init__(self, reason: str, uid: int | None = None):
-        self.reason, self.uid = reason, uid
+    def __init__(self, reason: str, *, other_uid: bool = False):
+        self.reason = reason
+        # one uid per process (each batch grading process has its own), so one submission's
+        # processes never count against another's RLIMIT_NPROC
+        self.uid = UID_BASE + os.getpid() if other_uid else None
 
     def describe(self) -> str:
         if self.uid is not None:
@@ -377,16 +362,18 @@ def rlimits_fallback(reason: str, work: Path) -> RlimitsOnly:
     otherwise as root, and the reason says why."""
     if not _is_root():
         return RlimitsOnly(reason)
-    box = RlimitsOnly(reason, uid=UID_BASE + os.getpid())
+    box = RlimitsOnly(reason, other_uid=True)
     problem = _probe_worker(box, work / "uid-probe")
     if problem:
         return RlimitsOnly(f"{reason}; and workers cannot run as another uid here ({problem})")
     return box
 
 
-def _probe_worker(box, probe: Path) -> str:
-    """Start one real worker through `box` and call into it: "" if that works, else why not."""
+def _probe_worker(box, probe: Path, what: str = "a worker") -> str:
+    """Start one real worker through `box` (for a folder under `probe`) and call into it: "" if
+    that works, else why not. Closes the box."""
     from grader.student import StudentError, StudentProcess
+    from grader.zygote import ZygoteGone
 
     folder = probe / "probe"
     folder.mkdir(parents=True, exist_ok=True)
@@ -395,12 +382,14 @@ def _probe_worker(box, probe: Path) -> str:
         os.chmod(path, mode)
     prepared = box.prepare(folder)
     try:
-        with StudentProcess(prepared.submission, launcher=prepared.launcher, timeout=60) as student:
-            return "" if student.call("probe", "answer") == 42 else "a worker gave a wrong answer"
-    except (StudentError, OSError) as exc:
-        return f"a worker failed: {str(exc)[:300]}"
+        with StudentProcess(prepared.submission, launcher=prepared.launcher, spawner=prepared.spawner,
+                            timeout=60) as student:
+            return "" if student.call("probe", "answer") == 42 else f"{what} gave a wrong answer"
+    except (StudentError, ZygoteGone, OSError) as exc:
+        return f"{what} failed: {str(exc)[:300]}"
     finally:
         prepared.cleanup()
+        box.close()
         shutil.rmtree(probe, ignore_errors=True)
 
 
