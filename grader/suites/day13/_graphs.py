@@ -102,37 +102,18 @@ def forward(step, data: list) -> float:
 
 def evaluate(program: list, root: int | None) -> tuple[list[float], list[float]]:
     """(data, grads) of every node after n{root}.backward() (grads all 0 when root is None)."""
-    data, grads, _, _ = evaluate_with_bounds(program, root)
-    return data, grads
-
-
-def evaluate_with_bounds(program: list, root: int | None) -> tuple[list, list, list, list]:
-    """evaluate's (data, grads), and for each node a first-order bound on how far correct code
-    that computes in float32 after a float32 number (and in float64 elsewhere) may be from them."""
     data: list[float] = []
-    data_err: list[float] = []
-    single: list[bool] = []  # the node's data may be float32
     edges: list = []  # per node: (op, a, b, node of a, node of b)
     for step in expand(program):
         if step[0] == "value":
             data.append(float(step[1]))
-            data_err.append(0.0)
-            single.append(False)
             edges.append(None)
             continue
         a, a_node = _operand(data, step[1])
         b, b_node = _operand(data, step[2] if len(step) > 2 else None)
-        out = FORWARD[step[0]](a, b)
-        ea, eb = (0.0 if n is None else data_err[n] for n in (a_node, b_node))
-        slope_a, slope_b = SLOPES[step[0]](a, b, out)
-        f32 = any(single[n] for n in (a_node, b_node) if n is not None) or any(map(_float32, step[1:]))
-        data.append(out)
-        data_err.append(abs(slope_a) * ea + abs(slope_b) * eb + UNIT[f32] * abs(out))
-        single.append(f32)
+        data.append(FORWARD[step[0]](a, b))
         edges.append((step[0], a, b, a_node, b_node))
     grads = [0.0] * len(data)
-    grad_err = [0.0] * len(data)
-    grad_single = [False] * len(data)
     if root is not None:
         grads[root] = 1.0
         for i in range(root, -1, -1):  # creation order reversed is a topological order
@@ -140,18 +121,62 @@ def evaluate_with_bounds(program: list, root: int | None) -> tuple[list, list, l
                 continue
             op, a, b, a_node, b_node = edges[i]
             slope_a, slope_b = SLOPES[op](a, b, data[i])
+            if a_node is not None:
+                grads[a_node] += slope_a * grads[i]
+            if b_node is not None:
+                grads[b_node] += slope_b * grads[i]
+    return data, grads
+
+
+def _holds_float32(part) -> bool:
+    return isinstance(part, list) and (_float32(part) or any(_holds_float32(x) for x in part))
+
+
+def rounding_bounds(program: list, root: int | None, data: list, grads: list) -> tuple[list, list]:
+    """For each node's data and grad (as evaluate gives them), a first-order bound on how far
+    correct code that computes in float32 after a float32 number, and in float64 elsewhere, may
+    be from them. All zero when the program holds no float32 number: then RTOL alone is the rule."""
+    if not _holds_float32(program):
+        return [0.0] * len(data), [0.0] * len(data)
+    data_err: list[float] = []
+    single: list[bool] = []  # the node's data may be float32
+    edges: list = []
+    for i, step in enumerate(expand(program)):
+        if step[0] == "value":
+            data_err.append(0.0)
+            single.append(False)
+            edges.append(None)
+            continue
+        a, a_node = _operand(data, step[1])
+        b, b_node = _operand(data, step[2] if len(step) > 2 else None)
+        ea, eb = (0.0 if n is None else data_err[n] for n in (a_node, b_node))
+        slope_a, slope_b = SLOPES[step[0]](a, b, data[i])
+        f32 = any(single[n] for n in (a_node, b_node) if n is not None) or any(map(_float32, step[1:]))
+        data_err.append(abs(slope_a) * ea + abs(slope_b) * eb + UNIT[f32] * abs(data[i]))
+        single.append(f32)
+        edges.append((step[0], a, b, a_node, b_node))
+    grad_err = [0.0] * len(data)
+    grad_single = [False] * len(data)
+    partial = [0.0] * len(data)  # grads as the reverse pass accumulates them
+    if root is not None:
+        partial[root] = 1.0
+        for i in range(root, -1, -1):
+            if edges[i] is None or grads[i] == 0.0:
+                continue
+            op, a, b, a_node, b_node = edges[i]
+            slopes = SLOPES[op](a, b, data[i])
             ea, eb = (0.0 if n is None else data_err[n] for n in (a_node, b_node))
             slope_errs = SLOPE_ERRORS[op](a, b, data[i], ea, eb, data_err[i])
-            for node, slope, slope_err in ((a_node, slope_a, slope_errs[0]), (b_node, slope_b, slope_errs[1])):
+            for node, slope, slope_err in zip((a_node, b_node), slopes, slope_errs):
                 if node is None:
                     continue
                 f32 = grad_single[i] or single[i] or single[node]
                 term = slope * grads[i]
-                grads[node] += term
+                partial[node] += term
                 grad_err[node] += (abs(slope) * grad_err[i] + abs(grads[i]) * slope_err
-                                   + UNIT[f32] * (abs(term) + abs(grads[node])))
+                                   + UNIT[f32] * (abs(term) + abs(partial[node])))
                 grad_single[node] = grad_single[node] or f32
-    return data, grads, data_err, grad_err
+    return data_err, grad_err
 
 
 # --------------------------------------------------------------------------- programs
@@ -281,8 +306,11 @@ def check(student, program: list, root: int | None, *, what: str, seed: int, rep
     """Wrong unless every reported node's .data and .grad match the trusted reverse mode."""
     got_data, got_grads = run(student, program, root, report, timeout)
     # repr of a program (lists of numbers and names) is exact and much cheaper to key than its parts
-    data, grads, data_err, grad_err = memo.remember(memo.try_key("evaluate", repr(program), root),
-                                                    lambda: evaluate_with_bounds(program, root))
+    def trusted():
+        data, grads = evaluate(program, root)
+        return data, grads, *rounding_bounds(program, root, data, grads)
+
+    data, grads, data_err, grad_err = memo.remember(memo.try_key("evaluate", repr(program), root), trusted)
     nodes = list(range(len(data))) if report is None else list(report)
     for attribute, got, expected, bound in (("data", got_data, data, data_err), ("grad", got_grads, grads, grad_err)):
         want = np.array([expected[i] for i in nodes])
