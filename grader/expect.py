@@ -41,7 +41,26 @@ def _rtol(dtype) -> float:
 
 
 def as_number_array(got, what: str) -> np.ndarray:
-    """The answer as an ndarray, or a Wrong that says what came back instead."""
+    """The answer as an ndarray, or a Wrong that says what came back instead.
+
+    The contract asks for NumPy arrays of floats: a list (a caller's `out[:, 0]` or `2 * out`
+    breaks on it) or integers where floats are due (relu_grad's 1 and 0) are wrong answers."""
+    if isinstance(got, (list, tuple)):
+        raise Wrong(f"{what} returned a {type(got).__name__}, expected a NumPy array: build it with np.array(...) "
+                    f"or NumPy operations")
+    arr = _numbers(got, what)
+    if arr.dtype.kind in "iu" and arr.ndim > 0:
+        raise Wrong(f"{what} returned integers ({arr.dtype}), expected floats: 1.0 and 0.0 rather than 1 and 0 "
+                    f"(e.g. (x > 0).astype(float))")
+    return arr
+
+
+def number_sequence(got, what: str) -> np.ndarray:
+    """A sequence of numbers the contract lets be a list too (a training run's losses), as an ndarray."""
+    return _numbers(got, what)
+
+
+def _numbers(got, what: str) -> np.ndarray:
     if got is None:
         raise Wrong(f"{what} returned None: is a `return` missing?")
     if isinstance(got, (bool, np.bool_)):
@@ -57,7 +76,7 @@ def as_number_array(got, what: str) -> np.ndarray:
 
 def scalar(got, what: str) -> float:
     """A float answer (Python float, NumPy floating scalar or 0-d array)."""
-    arr = as_number_array(got, what)
+    arr = _numbers(got, what)
     if arr.shape != ():
         raise Wrong(f"{what} should return a single float, got an array of shape {arr.shape}")
     return float(arr)

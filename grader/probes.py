@@ -68,6 +68,12 @@ def scalar_field(weights, matrix):
     return field
 
 
+def ripple_field(weights, k):
+    """x (any shape) -> sum(w * sin(k x)): a scalar whose slopes show which step h took them."""
+    w = np.asarray(weights, dtype=np.float64)
+    return lambda x: float(np.sum(w * np.sin(k * np.asarray(x, dtype=np.float64))))
+
+
 def bowl_gradient(matrix, target):
     """Gradient of 0.5 (t - c)^T M (t - c) for a theta of any shape: M (t - c)."""
     M = np.asarray(matrix, dtype=np.float64)

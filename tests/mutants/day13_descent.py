@@ -123,4 +123,21 @@ MUTANTS = [
         kills=("test_adam_steps", "test_optimizer_over_forty_steps[adam]"),
         why="second moment of g instead of g^2 (sqrt of a negative number)",
     ),
+    Mutant(
+        "descent-rmsprop-torch-default-decay", "descent", "def rmsprop_step(theta, grad, cache, lr, decay=0.9, eps=1e-8):",
+        "def rmsprop_step(theta, grad, cache, lr, decay=0.99, eps=1e-8):",
+        kills=("test_rmsprop_step_defaults",),
+        why="writes PyTorch's default decay 0.99 instead of the contract's 0.9",
+    ),
+    Mutant(
+        "descent-rmsprop-default-eps", "descent", "def rmsprop_step(theta, grad, cache, lr, decay=0.9, eps=1e-8):",
+        "def rmsprop_step(theta, grad, cache, lr, decay=0.9, eps=1e-6):",
+        kills=("test_rmsprop_step_defaults",),
+        why="a default eps of 1e-6: the steps of tiny gradients shrink",
+    ),
+    Mutant(
+        "descent-gd-returns-list", "descent", "return np.stack(path)", "return [p.tolist() for p in path]",
+        kills=("test_gradient_descent",),
+        why="returns a list of lists where the contract asks for an array",
+    ),
 ]

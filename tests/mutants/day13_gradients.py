@@ -85,4 +85,10 @@ MUTANTS = [
         kills=("test_relative_error_value", "test_relative_error_of_float32_arrays"),
         why="divides by |a| only",
     ),
+    Mutant(
+        "gradients-numerical-default-h-1e-4", "gradients", "def numerical_gradient(f, x, h=1e-5):",
+        "def numerical_gradient(f, x, h=1e-4):",
+        kills=("test_numerical_gradient_default_step_is_1e_5",),
+        why="a default step of 1e-4, still accurate but not the contract's",
+    ),
 ]

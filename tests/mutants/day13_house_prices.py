@@ -125,4 +125,16 @@ MUTANTS = [
         kills=OUTCOME_TESTS + ("test_same_seed_same_result",),
         why="starts every weight at zero: no gradient reaches the hidden layer, and the seed does nothing",
     ),
+    Mutant(
+        "house-train-no-default-seed", "house_prices", "def train_house_price_model(X, y, hidden=16, lr=0.05, epochs=500, seed=0):",
+        "def train_house_price_model(X, y, hidden=16, lr=0.05, epochs=500, seed=None):",
+        kills=("test_defaults_are_hidden_16_lr_0_05_seed_0",),
+        why="seed=None by default: a call without a seed is not reproducible",
+    ),
+    Mutant(
+        "house-train-other-default-hidden", "house_prices", "def train_house_price_model(X, y, hidden=16, lr=0.05, epochs=500, seed=0):",
+        "def train_house_price_model(X, y, hidden=8, lr=0.05, epochs=500, seed=0):",
+        kills=("test_defaults_are_hidden_16_lr_0_05_seed_0",),
+        why="a default of 8 hidden units instead of the contract's 16",
+    ),
 ]

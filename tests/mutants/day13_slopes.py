@@ -42,14 +42,14 @@ MUTANTS = [
     ),
     Mutant(
         "slopes-central-is-forward", "slopes", CENTRAL, "return (f(x + h) - f(x)) / h",
-        kills=("test_central_difference_on_arrays[h=0.1]", "test_central_difference_default_step_is_accurate",
+        kills=("test_central_difference_on_arrays[h=0.1]", "test_central_difference_default_step_is_1e_5",
                "test_central_difference_on_many_points"),
         why="writes the forward difference where the central one was asked",
     ),
     Mutant(
         "slopes-central-tiny-default-h", "slopes", "def central_difference(f, x, h=1e-5):",
         "def central_difference(f, x, h=1e-12):",
-        kills=("test_central_difference_default_step_is_accurate",),
+        kills=("test_central_difference_default_step_is_1e_5",),
         why="believes a smaller step is always more accurate (rounding dominates at 1e-12)",
     ),
     Mutant(
@@ -108,5 +108,11 @@ MUTANTS = [
         "slopes-bisect-hardcoded-tol", "slopes", "while hi - lo >= tol:", "while hi - lo >= 1e-6:",
         kills=("test_find_flat_point_finds_the_zero_of_the_slope", "test_find_flat_point_uses_the_default_tolerance"),
         why="ignores the tol argument",
+    ),
+    Mutant(
+        "slopes-central-default-h-1e-6", "slopes", "def central_difference(f, x, h=1e-5):",
+        "def central_difference(f, x, h=1e-6):",
+        kills=("test_central_difference_default_step_is_1e_5",),
+        why="a default step of 1e-6 instead of the contract's 1e-5",
     ),
 ]

@@ -76,7 +76,7 @@ def test_fit_linear_regression_follows_gradient_descent(student, rng, seed, dtyp
                 f"descent.fit_linear_regression should return (w, b, losses), got {type(got).__name__}")
     w, b, losses = got
     ref_w, ref_b, ref_losses = _reference_fit(X.astype(float), y.astype(float), lr, epochs)
-    losses = expect.as_number_array(losses, "descent.fit_linear_regression losses")
+    losses = expect.number_sequence(losses, "descent.fit_linear_regression losses")
     expect.that(losses.shape == (epochs,), f"losses should hold one value per epoch ({epochs}), got shape {losses.shape}")
     what = f"descent.fit_linear_regression(X, y, lr={lr}, epochs={epochs})"
     expect.values(losses, ref_losses, what=what + " losses (losses[k] is the MSE before update k)", dtype=dtype, seed=seed)
@@ -158,9 +158,9 @@ def test_momentum_step_default_beta(student, rng, seed):
     got = student.descent.momentum_step(theta, g, v, 0.5)
     expect.that(isinstance(got, (tuple, list)) and len(got) == 2, "descent.momentum_step should return (theta, velocity)")
     expected = _momentum(theta, g, v, 0.5, 0.9)
-    expect.values(np.array(got[0]), expected[0], what="descent.momentum_step(theta, grad, velocity, lr=0.5) theta, default beta=0.9",
+    expect.values(got[0], expected[0], what="descent.momentum_step(theta, grad, velocity, lr=0.5) theta, default beta=0.9",
                   seed=seed)
-    expect.values(np.array(got[1]), expected[1], what="descent.momentum_step velocity, default beta=0.9", seed=seed)
+    expect.values(got[1], expected[1], what="descent.momentum_step velocity, default beta=0.9", seed=seed)
 
 
 @pytest.mark.covers("rmsprop_step")
@@ -173,6 +173,21 @@ def test_rmsprop_steps(student, rng, seed, eps):
                               [lr, decay, eps])
     expected = _run_optimizer(lambda th, g, c, t: _rmsprop(th, g, c, lr, decay, eps), np.zeros(4), theta0, grad, STEPS)
     _judge_trajectory(got, expected, f"descent.rmsprop_step(lr={lr}, decay={decay}, eps={eps})", theta0, seed)
+
+
+@pytest.mark.covers("rmsprop_step")
+def test_rmsprop_step_defaults(student, rng, seed):
+    # Gradients of every size, some so small that sqrt(cache) is near 1e-7: there eps = 1e-8
+    # moves the step by a few percent, and a default eps of 1e-6 (or decay 0.99) misses by far more.
+    theta = rng.normal(size=6)
+    g = rng.normal(size=6) * np.array([1.0, 1.0, 1e-3, 1e-3, 1e-6, 1e-6])
+    cache = g ** 2 * rng.uniform(0.5, 2.0, size=6)
+    got = student.descent.rmsprop_step(theta, g, cache, 0.01)
+    expect.that(isinstance(got, (tuple, list)) and len(got) == 2, "descent.rmsprop_step should return (theta, cache)")
+    expected = _rmsprop(theta, g, cache, 0.01, 0.9, 1e-8)
+    for name, got_part, want in zip(("theta", "cache"), got, expected):
+        expect.values(got_part, want, what=f"descent.rmsprop_step(theta, grad, cache, lr=0.01) {name} with the default "
+                      f"decay=0.9, eps=1e-8", inputs={"grad": g, "cache": cache}, seed=seed)
 
 
 @pytest.mark.covers("adam_step")
@@ -202,5 +217,5 @@ def test_adam_step_defaults(student, rng, seed):
     expect.that(isinstance(got, (tuple, list)) and len(got) == 3, "descent.adam_step should return (theta, m, v)")
     expected = _adam(theta, g, m, v, 3, 1e-3, 0.9, 0.999, 1e-8)
     for name, got_part, want in zip(("theta", "m", "v"), got, expected):
-        expect.values(np.array(got_part), want, what=f"descent.adam_step(theta, grad, m, v, t=3) {name} with default lr, betas, eps",
+        expect.values(got_part, want, what=f"descent.adam_step(theta, grad, m, v, t=3) {name} with default lr, betas, eps",
                       seed=seed)

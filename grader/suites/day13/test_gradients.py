@@ -39,6 +39,20 @@ def test_numerical_gradient_uses_the_step_it_is_given(student, rng, seed):
                   inputs={"x": x}, seed=seed, rtol=1e-9)
 
 
+@pytest.mark.covers("numerical_gradient")
+def test_numerical_gradient_default_step_is_1e_5(student, rng, seed):
+    # sum(w * sin(k x)) with a large k: the slopes from h = 1e-5 differ from those of 1e-4 or 1e-6
+    # by 1e-7 of their size or more where cos(k x) = +-1 (x[0] is such a point).
+    weights, k = rng.uniform(0.5, 1.5, size=4), float(rng.uniform(80.0, 120.0))
+    x = np.append(np.pi * int(rng.integers(-30, 30)) / k, rng.uniform(-1, 1, size=3))
+    f = probes.ripple_field(weights, k)
+    h = 1e-5
+    expected = np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(4)])
+    got = student.gradients.numerical_gradient(Trusted("grader.probes:ripple_field", factory=True, weights=weights, k=k), x)
+    expect.values(got, expected, what="gradients.numerical_gradient(f, x) with the default h=1e-5",
+                  inputs={"f": f"sum(w * sin({k:.2f} x))", "x": x}, seed=seed, rtol=1e-8)
+
+
 def _square_problem(rng, dtype, n=4):
     A = rng.normal(size=(n, n))  # not symmetric: (A + A^T) x differs from 2 A x
     x = rng.normal(size=n)

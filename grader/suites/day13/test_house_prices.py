@@ -125,7 +125,7 @@ def train(student, houses, *, epochs, seed, hidden=HIDDEN, lr=LR):
         expect.that(key in params, f"{what}: params has no {key!r}")
         value = expect.as_number_array(params[key], f"{what}: params[{key!r}]")
         expect.that(value.shape == shape, f"{what}: params[{key!r}] has shape {value.shape}, expected {shape}")
-    losses = expect.as_number_array(losses, f"{what}: losses")
+    losses = expect.number_sequence(losses, f"{what}: losses")
     expect.that(losses.shape == (epochs,),
                 f"{what}: losses should hold one loss per epoch, shape ({epochs},), got shape {losses.shape}")
     expect.that(bool(np.all(np.isfinite(losses))), f"{what}: some losses are not finite (NaN or inf)")
@@ -175,6 +175,26 @@ def test_each_epoch_is_one_gradient_descent_step(student, houses, rng, seed):
     expect.gradients(lambda p: _nets.mse_loss(p, X, y), p_k, step, dtype=np.float32, seed=seed,
                      what=f"(params after {k} epochs - params after {k + 1} epochs) / lr, which should be the "
                           f"gradient of two_layer_loss; {what}")
+
+
+@pytest.mark.covers("train_house_price_model")
+def test_defaults_are_hidden_16_lr_0_05_seed_0(student, houses, seed):
+    # Two epochs with hidden, lr and seed left out must be the run with the contract's values.
+    # (epochs=500 itself is not called for: 500 epochs would cost more than the rest of this suite.)
+    what = "house_prices.train_house_price_model(X, y, epochs=2)"
+    got = student.house_prices.train_house_price_model(houses.X_train, houses.y_train, epochs=2, timeout=TRAIN_TIMEOUT)
+    params, losses = _nets.unpack(got, 2, what, "(params, losses)")
+    expect.that(isinstance(params, dict), f"{what}: params should be a dict, got {type(params).__name__}")
+    explicit, explicit_losses, explicit_what = train(student, houses, epochs=2, seed=0, hidden=16, lr=0.05)
+    for key, value in explicit.items():
+        expect.that(key in params, f"{what}: params has no {key!r}")
+        mine = expect.as_number_array(params[key], f"{what}: params[{key!r}]")
+        expect.that(mine.shape == value.shape and np.array_equal(mine, value),
+                    f"{what} gave other params[{key!r}] than {explicit_what}: the defaults should be hidden=16, "
+                    f"lr=0.05, seed=0 (seed {seed})")
+    expect.that(np.array_equal(expect.number_sequence(losses, f"{what}: losses"), explicit_losses),
+                f"{what} gave other losses than {explicit_what}: the defaults should be hidden=16, lr=0.05, "
+                f"seed=0 (seed {seed})")
 
 
 @pytest.mark.covers("train_house_price_model")

@@ -52,12 +52,17 @@ def test_central_difference_on_arrays(student, rng, seed, h):
 
 
 @pytest.mark.covers("central_difference")
-def test_central_difference_default_step_is_accurate(student, rng, seed):
-    k = float(rng.uniform(0.5, 1.5))
-    x = rng.uniform(-1, 1, size=4)
-    got = student.slopes.central_difference(Trusted("grader.probes:exp_scaled", factory=True, k=k), x)
-    expect.values(got, k * np.exp(k * x), what="slopes.central_difference(f, x) with the default h",
-                  inputs={"f": f"exp({k:.3f} x)", "x": x}, seed=seed, rtol=1e-8)
+def test_central_difference_default_step_is_1e_5(student, rng, seed):
+    # A fast wave: its third derivative makes the slope from h = 1e-5 differ from those of
+    # 1e-4 or 1e-6 by 1e-7 of its size or more (at least where cos(b x) = +-1, one of the points),
+    # while rounding moves it by about 1e-12.
+    a, b, c = float(rng.uniform(0.5, 1.0)), float(rng.uniform(80.0, 120.0)), float(rng.uniform(-1, 1))
+    f = probes.wave(a, b, c)
+    x = np.append(rng.uniform(-1, 1, size=4), np.pi * int(rng.integers(-30, 30)) / b)
+    h = 1e-5
+    got = student.slopes.central_difference(Trusted("grader.probes:wave", factory=True, a=a, b=b, c=c), x)
+    expect.values(got, (f(x + h) - f(x - h)) / (2 * h), what="slopes.central_difference(f, x) with the default h=1e-5",
+                  inputs={"f": f"{a:.3f}*sin({b:.2f}*x) + {c:.3f}*x", "x": x}, seed=seed, rtol=1e-8)
 
 
 @pytest.mark.covers("tangent_line")
