@@ -61,6 +61,7 @@ class Outcome:
     seconds: float
     ignored: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # records of students no longer in SUBMISSIONS
+    unreadable: list[str] = field(default_factory=list)  # submissions the grader was not allowed to read
 
 
 class Reporter:
@@ -105,19 +106,30 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             pool.stop(early)  # those the pool did not take
             reporter.finish()
             shutil.rmtree(work, ignore_errors=True)  # the pool has stopped: no sandbox uses it any more
-        results = _rebuild(day, out, found.submissions)
+        results, unreadable = _rebuild(day, out, found.submissions)
         facts = gradebook.summary(day, results)
         gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
         try:
             plotter.draw(facts, out / "summary.png", f"{day.id}: {facts['students']} students")
         except ImportError:
             reporter.warn("matplotlib is not installed: summary.png was not drawn (pip install matplotlib)")
-        present = {gradebook.file_stem(s.student) for s in found.submissions}
-        absent = sorted(gradebook.shown(p.stem) for p in (out / "results").glob("*.json") if p.stem not in present)
+        absent = _set_aside_absent(out, found.submissions)
     return Outcome(
         students=len(found.submissions), graded=len(todo), reused=reused, failed=failed, sandbox=box.describe(),
         summary=facts, seconds=time.monotonic() - started, ignored=found.ignored, absent=absent,
+        unreadable=sorted(gradebook.shown(s) for s in unreadable),
     )
+
+
+def _set_aside_absent(out: Path, found: list[submissions.Submission]) -> list[str]:
+    """Students with a record but no submission any more: their record stays (they may come back),
+    their feedback files go, so that handing out feedback/ never hands out a stale one."""
+    present = {gradebook.file_stem(s.student) for s in found}
+    absent = [p.stem for p in (out / "results").glob("*.json") if p.stem not in present]
+    for stem in absent:
+        for kind in ("md", "json"):
+            gradebook.with_suppressed(os.unlink, out / "feedback" / f"{stem}.{kind}")
+    return sorted(gradebook.shown(stem) for stem in absent)
 
 
 def _discover(source: Path, reporter: Reporter) -> submissions.Discovery:
@@ -154,12 +166,26 @@ def _todo(found: list[submissions.Submission], out: Path, force: bool, settings:
     for sub in found:
         task = _task(sub, seed)
         record = None if force else gradebook.load_record(out, sub.student)
+        _refuse_to_narrow(record, settings, sub.student)
         if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings \
-                and record.get("status") != "grader failed":
+                and record.get("status") not in ("grader failed", pool.UNREADABLE):
             reused += 1
         else:
             todo.append(task)
     return todo, reused
+
+
+def _refuse_to_narrow(record: dict | None, settings: dict, student: str) -> None:
+    """A run with --exercises would replace a record holding other exercises with a smaller one:
+    refuse, as an instructor trying one exercise rarely means to throw the other grades away."""
+    held = (record or {}).get("settings", {}).get("functions")
+    if not isinstance(held, dict):
+        return
+    dropped = sorted(set(held) - set(settings["functions"]))
+    if dropped:
+        raise BatchError(f"the output folder holds grades of other exercises too ({gradebook.shown(student)}: "
+                         f"{', '.join(dropped)}); grading only {', '.join(settings['functions'])} would replace "
+                         f"them. Choose another --out, or pass --force to replace them")
 
 
 def _config(out: Path, options: Options, box, settings: dict) -> dict:
@@ -276,11 +302,14 @@ def _task(sub: submissions.Submission, seed: int) -> dict:
             "fingerprint": fingerprint, "seed": seed}
 
 
-def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[str, DayResult]:
-    results = {}
+def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> tuple[dict[str, DayResult], list[str]]:
+    """Feedback and grades.csv from the records; also the students whose submission could not be read."""
+    results, unreadable = {}, []
     for sub in found:
         loaded = gradebook.load_graded(out, sub.student, day)
         record, result = loaded or (None, gradebook.ungraded(day, 0, "no record was written"))
+        if record is not None and record.get("status") == pool.UNREADABLE:
+            unreadable.append(sub.student)
         # The record keeps its feedback files' digests: only missing or other files are written
         # again (doing it for all cost ~1.5 ms a student at the very end of the run).
         if record is None or not gradebook.feedback_matches(out, sub.student, record.get("feedback")):
@@ -288,4 +317,4 @@ def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> dict[s
         results[sub.student] = result
     rows = gradebook.grades_csv(day, results)
     gradebook.write_atomic(out / "grades.csv", rows)
-    return results
+    return results, unreadable

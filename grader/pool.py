@@ -27,6 +27,7 @@ from grader.course import Day
 from grader.results import DayResult
 
 RETRIES = 1  # a grading process that dies mid-submission (not the student's doing) gets one more try
+UNREADABLE = "could not be read"  # a record's status when the grader was not allowed to read the submission
 
 
 class _Slot:
@@ -215,7 +216,7 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
     def finished(job, result: DayResult) -> None:
         task = current["task"]
         result.notes[:0] = current.get("notes", [])
-        status = "graded" if job.submission is not None else "nothing to grade"
+        status = current.get("status") or ("graded" if job.submission is not None else "nothing to grade")
         digests = gradebook.write_feedback(out, task["student"], result)
         record = _record(task, config, result, status, time.monotonic() - current["started"]) | {"feedback": digests}
         gradebook.save_record(out, task["student"], record)  # last: its presence means "done"
@@ -246,9 +247,9 @@ def _prepare(task: dict, day: Day, staging: Path, box, config: dict, current: di
     sub = submissions.Submission(task["student"], Path(task["path"]), task["kind"], tuple(task["notes"]))
     try:
         unpacked = submissions.unpack(sub, work / "src", day)
-    except OSError as exc:
+    except OSError as exc:  # the instructor's side (permissions): said apart from an empty submission
         reason = f"the submission could not be read ({exc.strerror or exc})"
-        current["notes"] = [reason]
+        current["notes"], current["status"] = [reason], UNREADABLE
         return Round(None, task["seed"], reason=reason)
     current["notes"] = unpacked.notes
     if unpacked.problem:

@@ -139,6 +139,7 @@ class StudentProcess:
         self._plan = plan  # a batch's: requests to send ahead (grader.ahead)
         self._ahead: Ahead | None = None
         self.history: list[bytes] | None = [] if plan is not None else None  # while one worker serves
+        self.stopped: str | None = None  # why grading of this submission was stopped (its time budget)
 
     # -- life cycle ---------------------------------------------------------
     def start(self) -> None:
@@ -216,6 +217,8 @@ class StudentProcess:
 
     def call(self, module: str, name: str, *args, timeout=None, want="value", allow_warnings=True, **kwargs):
         label = f"{module}.{name}"
+        if self.stopped:  # not "could not be imported": nothing more is run at all
+            raise TimedOut(self.stopped)
         if label in self._broken:
             raise TimedOut(self._broken[label])
         self._ensure_imported(module)
@@ -271,6 +274,9 @@ class StudentProcess:
             self._kill()
             raise TimedOut(f"{label} did not finish within {limit:g} s (an endless loop?)") from None
         except (ChannelClosed, BrokenPipeError):
+            if self.stopped:  # killed because the submission's time ran out, not by a limit
+                self._kill()
+                raise TimedOut(f"{label}: {self.stopped}") from None
             raise WorkerDied(f"the process running your code ended during {label} ({self._exit_reason()})") from None
         except CodecError as exc:
             self._kill()

@@ -28,6 +28,7 @@ that start with `%%` are skipped.
 from __future__ import annotations
 
 import ast
+import errno
 import hashlib
 import json
 import os
@@ -234,8 +235,8 @@ def _folders_below(root: Path) -> list[Path]:
 
 def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
     """Regular files only, top level first, within MAX_FILES and MAX_BYTES; notebooks become modules."""
-    files, skipped_links = [], 0
-    for dirpath, dirnames, filenames in os.walk(source):
+    files, skipped_links, unreadable = [], 0, []
+    for dirpath, dirnames, filenames in os.walk(source, onerror=lambda exc: unreadable.append(exc)):
         dirnames[:] = sorted(d for d in dirnames if d not in JUNK and not d.startswith(".")
                              and not os.path.islink(os.path.join(dirpath, d)))
         for name in sorted(filenames):
@@ -257,8 +258,17 @@ def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
                          f"{MAX_FILES} files and {MAX_BYTES // 2**20} MB; {len(files) - count} file(s) left out")
             break
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source / rel, dest / rel, follow_symlinks=False)
+        try:
+            shutil.copyfile(source / rel, dest / rel, follow_symlinks=False)
+        except PermissionError as exc:  # one file the grader may not read: the rest is still graded
+            unreadable.append(exc)
+            continue
         count, size = count + 1, size + length
+    for exc in unreadable:
+        where = Path(exc.filename).relative_to(source) if exc.filename and str(exc.filename).startswith(str(source)) \
+            else exc.filename
+        notes.append(f"{where} could not be read ({exc.strerror or exc}) and was not graded: ask the "
+                     f"instructor to check its permissions")
     _exact_module_names(dest, day, notes)  # before the notebooks: a .py file next to one wins
     for notebook in sorted(source.glob("*.ipynb")):
         if notebook.is_file() and not notebook.is_symlink():
@@ -301,7 +311,12 @@ def _extract_zip(path: Path, dest: Path, notes: list[str]) -> None:
                             out.write(block)
                 except (FileExistsError, NotADirectoryError, IsADirectoryError):
                     notes.append(f"{path.name}: skipped {name!r}: it clashes with another entry of the same name")
-    except Unusable:
+                except OSError as exc:
+                    if exc.errno not in (errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL):
+                        raise
+                    notes.append(f"{path.name}: skipped an entry whose name this system cannot store "
+                                 f"({exc.strerror}): {name[:80]!r}...")
+    except (Unusable, PermissionError):  # PermissionError: the instructor's side, not a broken zip
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, ValueError,
             EOFError, OSError) as exc:

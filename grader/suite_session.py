@@ -53,10 +53,12 @@ class Round:
 def _stop(student: StudentProcess, budget: float) -> None:
     """Out of time (runs on the watchdog thread): kill the worker, fail every call still to come."""
 
-    def refuse(*args, **kwargs):
-        raise TimedOut(f"grading stopped: this submission used up its time budget of {budget:g} s "
-                       f"(several functions that never finish?)")
+    why = f"grading stopped: this submission used up its time budget of {budget:g} s (several functions that never finish?)"
 
+    def refuse(*args, **kwargs):
+        raise TimedOut(why)
+
+    student.stopped = why
     student.request = refuse
     student.kill()  # the call waiting on it now fails as a dead worker
 

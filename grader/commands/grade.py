@@ -137,7 +137,10 @@ def run(args) -> int:
     if args.exercises:
         import dataclasses
 
-        chosen = [day.exercise(e.strip()) for e in args.exercises.split(",") if e.strip()]
+        names = [e.strip() for e in args.exercises.split(",") if e.strip()]
+        if not names:
+            raise UsageError("--exercises takes exercise ids separated by commas, e.g. --exercises losses,slopes")
+        chosen = [day.exercise(name) for name in dict.fromkeys(names)]  # a repeated id counts once
         day = dataclasses.replace(day, exercises=tuple(chosen))
     check_grading_numbers(args)
     if args.budget is not None and not 0 < args.budget <= 86400:
@@ -170,6 +173,10 @@ def _report(outcome, args) -> None:
     if outcome.absent:
         print(f"note: results/ also holds {len(outcome.absent)} student(s) no longer in {args.submissions} "
               f"(left out of grades.csv): {', '.join(outcome.absent[:10])}")
+    if outcome.unreadable:
+        print(f"WARNING: {len(outcome.unreadable)} submission(s) could not be read (file permissions?) and got 0 "
+              f"for now: {', '.join(outcome.unreadable[:10])}; make them readable and run the same command again",
+              file=sys.stderr)
     if outcome.failed:
         print(f"the grader failed on {len(outcome.failed)} submission(s), given 0 for now: "
               f"{', '.join(outcome.failed)}", file=sys.stderr)

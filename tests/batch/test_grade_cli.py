@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -150,3 +151,48 @@ def test_a_folder_name_that_is_not_utf8_gets_its_row_and_feedback(tmp_path):
     feedback_md = out / "feedback" / f"{latin1}.md"  # the file keeps the folder's own bytes
     assert feedback_md.read_text().startswith("# day13: feedback for Zo\\xeb")
     assert "L\\xf6sung/" in (out / "feedback" / "ada.md").read_text()
+
+
+def test_grading_fewer_exercises_never_silently_replaces_the_grades_of_the_others(tmp_path):
+    subs = tmp_path / "submissions"
+    copy_solutions(subs / "ada", ("slopes", "losses"))
+    out = tmp_path / "out"
+    assert run_grade(subs, out, "--exercises", "slopes,losses", "--seed", "3").returncode == 0
+    record = (out / "results" / "ada.json").read_bytes()
+    narrower = run_grade(subs, out, "--exercises", "losses", "--seed", "3")
+    assert narrower.returncode == 2 and "grades of other exercises too (ada: slopes)" in narrower.stderr
+    assert (out / "results" / "ada.json").read_bytes() == record
+    wider = run_grade(subs, out, "--exercises", "losses,slopes,activations", "--seed", "3")  # loses nothing
+    assert wider.returncode == 0
+    forced = run_grade(subs, out, "--exercises", "losses,losses", "--seed", "3", "--force")  # counted once
+    assert forced.returncode == 0
+    assert (out / "grades.csv").read_text().splitlines() == ["student,score,max_score,losses", "ada,10,10,10"]
+    empty = run_grade(subs, tmp_path / "out2", "--exercises", ",")
+    assert empty.returncode == 2 and "--exercises takes exercise ids" in empty.stderr
+
+
+def test_a_student_who_left_keeps_the_record_but_not_a_stale_feedback_file(tmp_path):
+    subs = tmp_path / "submissions"
+    for student in ("ada", "bob"):
+        copy_solutions(subs / student, ("losses",))
+    out = tmp_path / "out"
+    assert run_grade(subs, out, "--exercises", "losses").returncode == 0
+    assert (out / "feedback" / "bob.md").exists()
+    shutil.rmtree(subs / "bob")
+    done = run_grade(subs, out, "--exercises", "losses")
+    assert done.returncode == 0 and "no longer in" in done.stdout
+    assert (out / "results" / "bob.json").exists()
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ada.json", "ada.md"]
+
+
+def test_when_the_time_budget_runs_out_the_feedback_says_so_not_a_crash_or_an_import_error(tmp_path):
+    subs = tmp_path / "submissions"
+    copy_solutions(subs / "ada", ("losses",))
+    (subs / "ada" / "losses.py").write_text((subs / "ada" / "losses.py").read_text()
+                                           + "\n\ndef mse(y_pred, y):\n    while True:\n        pass\n")
+    out = tmp_path / "out"
+    done = run_grade(subs, out, "--exercises", "losses", "--budget", "2", "--timeout", "5")
+    assert done.returncode == 0, done.stderr
+    feedback = (out / "feedback" / "ada.md").read_text()
+    assert "used up its time budget of 2 s" in feedback
+    assert "could not be imported" not in feedback and "SIGKILL" not in feedback

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import shutil
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +223,41 @@ def test_a_folder_over_the_limits_is_copied_up_to_them_module_files_first(tmp_pa
     assert result.modules == ["losses"]
     assert len(list(result.folder.iterdir())) == MAX_FILES
     assert any("stopped copying" in note for note in result.notes)
+
+
+def test_a_file_the_grader_may_not_read_is_left_out_with_a_note_and_the_rest_is_graded():
+    """A real permission denial: as root, a forked child that has dropped to another uid unpacks."""
+    base = Path(tempfile.mkdtemp(prefix="unreadable-"))  # not pytest's folders: they are 0700
+    try:
+        base.chmod(0o777)
+        folder = copy_solutions(base / "ada", ("slopes", "losses"))
+        folder.chmod(0o755)
+        (folder / "slopes.py").chmod(0o644)
+        (folder / "losses.py").chmod(0)
+        modules, notes = _unpack_as_another_user(folder, base / "dest")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    assert modules == ["slopes"]
+    assert any("losses.py could not be read (Permission denied)" in note for note in notes), notes
+
+
+def _unpack_as_another_user(folder, dest):
+    if os.geteuid() != 0:  # permissions already apply
+        found = unpack(Submission("ada", folder, "folder"), dest, DAY)
+        return found.modules, found.notes
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - reports through the pipe
+        try:
+            os.close(read)
+            os.setresgid(65534, 65534, 65534)
+            os.setresuid(65534, 65534, 65534)
+            found = unpack(Submission("ada", folder, "folder"), dest, DAY)
+            os.write(write, json.dumps([found.modules, found.notes]).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        report = pipe.read()
+    os.waitpid(child, 0)
+    return json.loads(report)
