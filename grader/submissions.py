@@ -391,6 +391,34 @@ def _imports_only(code: str) -> bool:
     return bool(tree.body) and all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
 
 
+def _without_missing_imports(code: str, own: set[str], path: Path, notes: list[str]) -> str:
+    """An import-only cell goes into every module: an import of a package not installed where the
+    code is graded (matplotlib, pandas for a plot) would stop every module from importing, so it is
+    commented out, and only code that uses the package fails."""
+    import importlib.util
+
+    lines = code.splitlines()
+    for node in ast.parse(code).body:  # _imports_only parsed it already
+        if isinstance(node, ast.ImportFrom) and node.level:
+            continue  # relative: the student's own package
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        missing = [n for n in names if n.split(".")[0] not in own and not _installed(n.split(".")[0], importlib.util)]
+        if not missing:
+            continue
+        for i in range(node.lineno - 1, node.end_lineno):
+            lines[i] = f"# (not installed where this is graded) {lines[i]}"
+        notes.append(f"{path.name}: `{ast.get_source_segment(code, node)}` was left out of the import cell copied into "
+                     f"every module: {', '.join(missing)} is not installed where your code is graded")
+    return "\n".join(lines)
+
+
+def _installed(name: str, util) -> bool:
+    try:
+        return bool(name) and util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _read_notebook(path: Path) -> list[dict]:
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise Unusable(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; clear its outputs and hand it in again")
@@ -432,6 +460,7 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
             notes.append(f"{path.name}: no cell starts with `# module: <name>`, so all its code cells were graded "
                          f"as {', '.join(sorted(chunks))}; mark the cells to grade only what belongs to each")
     chunks = _exercise_names(chunks, day, path, notes)
+    shared = [(number, _without_missing_imports(code, set(chunks), path, notes)) for number, code in shared]
     for module, parts in chunks.items():
         target = dest / f"{module}.py"
         if target.exists():

@@ -225,6 +225,23 @@ def test_a_folder_over_the_limits_is_copied_up_to_them_module_files_first(tmp_pa
     assert any("stopped copying" in note for note in result.notes)
 
 
+def test_an_import_cell_naming_a_package_not_installed_here_does_not_stop_every_module(tmp_path):
+    path = notebook(tmp_path / "ann.ipynb", [
+        ("import numpy as np\nimport no_such_plotting_lib as plt\nfrom no_such_table_lib.io import (\n    read,\n)\n"
+         "from math import tau\n", []),
+        ("# module: losses\ndef mse(y_pred, y):\n    return float(np.mean((y_pred - y) ** 2))\n", []),
+    ])
+    result = unpacked(tmp_path, path, "notebook")
+    losses = (result.folder / "losses.py").read_text()
+    assert "# (not installed where this is graded) import no_such_plotting_lib as plt" in losses
+    assert "# (not installed where this is graded)     read," in losses
+    assert "\nimport numpy as np" in losses and "\nfrom math import tau" in losses
+    assert any("no_such_plotting_lib is not installed where your code is graded" in n for n in result.notes)
+    namespace: dict = {}
+    exec(compile(losses, "losses.py", "exec"), namespace)
+    assert namespace["mse"](namespace["np"].ones(2), namespace["np"].zeros(2)) == 1.0
+
+
 def test_a_file_the_grader_may_not_read_is_left_out_with_a_note_and_the_rest_is_graded():
     """A real permission denial: as root, a forked child that has dropped to another uid unpacks."""
     base = Path(tempfile.mkdtemp(prefix="unreadable-"))  # not pytest's folders: they are 0700
