@@ -13,10 +13,11 @@ and its stub keeps everything but the region, which becomes
 indentation. Paths follow the manifest's conventions:
 ``solutions/<day>/<id>.py`` -> ``exercises/<day>/<id>.py``.
 
-    python -m grader.stubs [--check] [--root DIR] [DAY ...]
+    python -m grader.stubs [--check | --force] [--root DIR] [DAY ...]
 
 regenerates the stubs of every day (or the days named), or with --check
-lists every difference and exits 1 if there is any.
+lists every difference and exits 1 if there is any. It overwrites a stub
+that differs from the new one (an edited exercise) only with --force.
 """
 
 from __future__ import annotations
@@ -178,17 +179,25 @@ def _stub_for(root: Path, day: str, exercise_id: str) -> str:
         raise StubError(f"{solution.relative_to(root)}: {exc}") from None
 
 
-def sync(root: Path, day: str) -> list[Path]:
-    """Write the stub of every exercise of `day` from its solution; return the files that changed."""
+def sync(root: Path, day: str, *, force: bool = False) -> list[Path]:
+    """Write the stub of every exercise of `day` from its solution; return the files that changed.
+
+    Students have this command too: without force, an existing file that differs from its new
+    stub (maybe their work) makes it write nothing and raise StubError naming those files.
+    """
     root = Path(root)
-    changed = []
-    for exercise_id in _exercise_ids(root, day):
-        stub = _stub_for(root, day, exercise_id)
-        target = root / "exercises" / day / f"{exercise_id}.py"
-        if not target.is_file() or target.read_text(encoding="utf-8") != stub:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(stub, encoding="utf-8")
-            changed.append(target)
+    stubs = {root / "exercises" / day / f"{i}.py": _stub_for(root, day, i) for i in _exercise_ids(root, day)}
+    changed = [path for path, stub in stubs.items()
+               if not path.is_file() or path.read_text(encoding="utf-8") != stub]
+    edited = [path for path in changed if path.exists()]
+    if edited and not force:
+        names = ", ".join(str(path.relative_to(root)) for path in edited)
+        raise StubError(f"nothing written: {names} differ{'s' if len(edited) == 1 else ''} from the stubs "
+                        f"generated from solutions/{day}/; --force overwrites them (your edits in those files "
+                        "are lost)")
+    for path in changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(stubs[path], encoding="utf-8")
     return changed
 
 
@@ -227,14 +236,17 @@ def main(argv: list[str] | None = None) -> int:
         description="Regenerate exercise stubs from the reference solutions (or check they match).",
     )
     parser.add_argument("days", nargs="*", metavar="DAY", help="days to process (default: every day with a manifest)")
-    parser.add_argument("--check", action="store_true", help="change nothing; list differences and exit 1 if any")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="change nothing; list differences and exit 1 if any")
+    mode.add_argument("--force", action="store_true",
+                      help="overwrite exercise files that differ from their new stub (edits in them are lost)")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: current directory)")
     args = parser.parse_args(argv)
 
     root: Path = args.root
     days = args.days or sorted(p.parent.name for p in (root / "grader" / "suites").glob("*/manifest.toml"))
     if not days:
-        print(f"error: no day manifests under {root / 'grader' / 'suites'} (pass --root)", file=sys.stderr)
+        print(f"grader: error: no day manifests under {root / 'grader' / 'suites'} (pass --root)", file=sys.stderr)
         return 2
     problems = []
     try:
@@ -242,10 +254,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.check:
                 problems += drift(root, day)
             else:
-                for path in sync(root, day):
+                for path in sync(root, day, force=args.force):
                     print(f"wrote {path.relative_to(root)}")
     except (StubError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"grader: error: {exc}", file=sys.stderr)
         return 2
     if args.check:
         for line in problems:

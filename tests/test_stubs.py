@@ -166,6 +166,36 @@ def test_drift_reports_missing_stale_and_unlisted_files(tiny_repo):
     ]
 
 
+def grader_stubs(*args):
+    """The real `grader stubs` command."""
+    grader = Path(sys.executable).with_name("grader")
+    return subprocess.run([str(grader), "stubs", *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+def test_stubs_never_overwrite_an_edited_exercise_without_force(tiny_repo):
+    circle = tiny_repo / "exercises" / "day99" / "circle.py"
+    assert grader_stubs("day99", "--root", tiny_repo).returncode == 0
+    work = circle.read_text().replace('raise NotImplementedError("area: not implemented yet")', "return 3.14 * r * r")
+    circle.write_text(work)  # a student's answer
+    manifest = tiny_repo / "grader" / "suites" / "day99" / "manifest.toml"
+    manifest.write_text(manifest.read_text() + '[[exercises]]\nid = "square"\ntitle = "s"\nlesson = "x.md"\n'
+                        'functions = [{ name = "area", points = 1 }]\n')
+    (tiny_repo / "solutions" / "day99" / "square.py").write_text(FUNCTION_SOURCE)
+
+    refused = grader_stubs("day99", "--root", tiny_repo)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert refused.stderr.startswith("grader: error: nothing written: exercises/day99/circle.py differs")
+    assert "--force overwrites them (your edits in those files are lost)" in refused.stderr
+    assert circle.read_text() == work and not (tiny_repo / "exercises" / "day99" / "square.py").exists()
+
+    assert grader_stubs("day99", "--root", tiny_repo, "--check").returncode == 1  # --check still reports
+    forced = grader_stubs("day99", "--root", tiny_repo, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "wrote exercises/day99/circle.py" in forced.stdout and "wrote exercises/day99/square.py" in forced.stdout
+    assert grader_stubs("day99", "--root", tiny_repo, "--check").returncode == 0
+    assert grader_stubs("day99", "--root", tiny_repo).returncode == 0  # all in sync: nothing to refuse
+
+
 def test_drift_reports_a_missing_solution_and_a_broken_one(tiny_repo):
     solution = tiny_repo / "solutions" / "day99" / "circle.py"
     solution.write_text("def area(r):\n    ### BEGIN SOLUTION\n    return r\n")
