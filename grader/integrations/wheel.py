@@ -56,6 +56,11 @@ def project() -> Project:
     )
 
 
+def dependency_names(info: Project) -> list[str]:
+    """The runtime dependencies' names ("numpy" of "numpy>=1.26"), for the texts that list them."""
+    return [re.match(r"[A-Za-z0-9._-]+", requirement).group() for requirement in info.dependencies]
+
+
 def is_hidden_suite(relative: str) -> bool:
     """grader/suites/<day>/hidden/...: the tests students never get."""
     parts = relative.split("/")

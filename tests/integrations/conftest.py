@@ -9,10 +9,12 @@ image or a student's laptop may have to.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -80,10 +82,41 @@ def release(tmp_path_factory) -> Path:
     return out
 
 
+def impostor_wheel(folder: Path, version: str = "99.0") -> Path:
+    """A wheel named calc4ml-grader of a higher version, as anyone could upload to PyPI."""
+    name = f"calc4ml_grader-{version}"
+    target = folder / f"{name}-py3-none-any.whl"
+    files = {f"{name}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: calc4ml-grader\nVersion: {version}\n",
+             f"{name}.dist-info/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+             "impostor.py": "PWNED = True\n"}
+    files[f"{name}.dist-info/RECORD"] = "".join(f"{n},,\n" for n in files) + f"{name}.dist-info/RECORD,,\n"
+    with zipfile.ZipFile(target, "w") as wheel:
+        for member, text in files.items():
+            wheel.writestr(member, text)
+    return target
+
+
 @pytest.fixture(scope="session")
-def student_venv(tmp_path_factory, release, wheelhouse) -> Path:
-    """A fresh venv with the release's grader installed the way its README says (offline); its bin folder."""
+def index_with_impostor(tmp_path_factory, wheelhouse) -> Path:
+    """The dependencies' wheels plus an impostor calc4ml-grader 99.0: what pip may find on PyPI."""
+    folder = tmp_path_factory.mktemp("index")
+    for wheel in wheelhouse.glob("*.whl"):
+        (folder / wheel.name).symlink_to(wheel)
+    impostor_wheel(folder)
+    return folder
+
+
+def readme_install(release: Path) -> list[str]:
+    """The pip install command of the release's README, as words."""
+    line = next(line for line in (release / "README.md").read_text().splitlines() if "pip install" in line)
+    return shlex.split(line.split("pip install", 1)[1])
+
+
+@pytest.fixture(scope="session")
+def student_venv(tmp_path_factory, release, index_with_impostor) -> Path:
+    """A fresh venv with the release's grader installed the way its README says (offline, with an
+    impostor of a higher version on the index); its bin folder."""
     bin_dir = fresh_venv(tmp_path_factory.mktemp("student") / "venv")
-    run([bin_dir / "python", "-m", "pip", "install", "--quiet", "--find-links", "wheels", "calc4ml-grader"],
-        cwd=release, env=offline_pip_env(wheelhouse), check=True, timeout=600)
+    run([bin_dir / "python", "-m", "pip", "install", "--quiet", *readme_install(release)],
+        cwd=release, env=offline_pip_env(index_with_impostor), check=True, timeout=600)
     return bin_dir

@@ -5,8 +5,12 @@ it reads every solution region itself and searches every file of the release,
 the files inside the grader wheel included.
 
 A fresh virtual environment gets the grader the way the release's README
-says (pip install --find-links wheels, offline from a local wheelhouse), and
-`grader check day13` runs from the release folder as a student would.
+says (pip install of the wheel's file, offline from a local wheelhouse that
+also offers an impostor calc4ml-grader 99.0), and `grader check day13` runs
+from the release folder as a student would.
+
+`--out` and `--force` are run against copies of the course: a refused
+release deletes nothing, and --force replaces only an earlier release.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 
 from grader.course import load_day
 from grader.integrations.leaks import GENERIC, MIN_CHARS
+from grader.integrations.release import MARKER
+from grader.integrations.wheel import project
 from grader.runner import run_day
 from tests.conftest import ROOT, SOLUTIONS
 from tests.integrations.conftest import grader, offline_pip_env, run
@@ -140,3 +147,67 @@ def test_the_released_grader_still_names_mistakes_without_the_answer_code(releas
     named = {t["misconception"] for e in json.loads(done.stdout)["exercises"] for t in e["tests"]
              if t["function"] == "mse_grad" and not t["passed"]}
     assert named and None not in named  # e.g. "mse_grad.missing_factor_2"
+
+
+def test_the_readme_installs_the_release_wheel_not_a_higher_version_from_the_index(release, student_venv):
+    readme = (release / "README.md").read_text()
+    wheel = next((release / "wheels").glob("calc4ml_grader-*.whl"))
+    assert f"pip install wheels/{wheel.name}" in readme
+    for name in ("msgpack", "numpy", "pytest", "rich", "watchfiles"):  # pyproject's runtime dependencies
+        assert name in readme
+    version = run([student_venv / "python", "-c", "import importlib.metadata as m; print(m.version('calc4ml-grader'))"],
+                  env=offline_pip_env(release), check=True)
+    assert version.stdout.strip() == project().version  # not the impostor's 99.0
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def course(tmp_path) -> Path:
+    """A copy of the course's day-13 folders in tmp/course, with a sibling project next to it."""
+    repo = tmp_path / "course"
+    for part in ("exercises/day13", "solutions/day13", "docs/day13", "grader/suites/day13"):
+        shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "sibling").mkdir()
+    (tmp_path / "sibling" / "thesis.tex").write_text("two years of work\n")
+    (tmp_path / "link-to-course").symlink_to(repo)
+    return repo
+
+
+@pytest.mark.parametrize("out, needle", [
+    (".", "is the course repository"),
+    ("..", "is the course repository"),
+    ("../course", "is the course repository"),
+    ("../link-to-course", "is the course repository"),
+    ("exercises", "which the release reads from"),
+    ("solutions/day13", "which the release reads from"),
+    ("docs/day13/release", "which the release reads from"),
+    ("grader", "which the release reads from"),
+    ("../sibling", "is not a release written by grader"),
+])
+def test_force_never_deletes_the_course_its_inputs_or_a_folder_it_did_not_write(course, out, needle):
+    before = snapshot(course.parent)
+    refused = grader("release", "day13", "--repo", ".", "--out", out, "--force", cwd=course)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert needle in refused.stderr and "Traceback" not in refused.stderr
+    assert snapshot(course.parent) == before  # nothing deleted, nothing written
+
+
+def test_force_replaces_an_earlier_release_and_nothing_next_to_it(tmp_path):
+    out = tmp_path / "day13"
+    theirs = tmp_path / ".day13.partial"  # the old code's scratch name: someone's folder here is not ours
+    theirs.mkdir()
+    (theirs / "keep.txt").write_text("mine\n")
+    assert grader("release", "day13", "--out", out).returncode == 0
+    assert f"day = day13\nversion = {project().version}" in (out / MARKER).read_text()
+    (out / "exercises" / "day13" / "notes.txt").write_text("from the last run\n")
+
+    again = grader("release", "day13", "--out", out)
+    assert again.returncode == 2 and "earlier release (pass --force" in again.stderr
+    replaced = grader("release", "day13", "--out", out, "--force")
+    assert replaced.returncode == 0, replaced.stderr
+    assert not (out / "exercises" / "day13" / "notes.txt").exists() and (out / MARKER).is_file()
+    assert (theirs / "keep.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".day13.partial", "day13"]  # no scratch folder left
