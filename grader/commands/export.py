@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 TARGETS = ("gradescope", "github-actions")
@@ -18,7 +19,8 @@ def register(sub):
     p.add_argument("target", choices=TARGETS, help="what to export")
     p.add_argument("day", help="e.g. day13")
     p.add_argument("-o", "--output", type=Path,
-                   help="file to write (default: autograder.zip, or .github/workflows/grader-DAY.yml)")
+                   help="file to write: a .zip (default: autograder.zip), or a .yml workflow "
+                   "(default: .github/workflows/grader-DAY.yml)")
     g = p.add_argument_group("gradescope")
     g.add_argument("--wheels", type=Path, help="folder of dependency wheels to bundle, so setup.sh installs offline")
     g.add_argument("--hidden-visibility", default="after_due_date",
@@ -30,7 +32,7 @@ def register(sub):
     a = p.add_argument_group("github-actions")
     a.add_argument("--python", default="3.11", help="Python version of the job (default: 3.11)")
     a.add_argument("--install", help="the command that installs the grader in the job "
-                   "(default: pip install from the repository's wheels/ folder, as in a release)")
+                   "(default: pip install the grader's wheel from the repository's wheels/ folder, as in a release)")
     return p
 
 
@@ -46,13 +48,21 @@ def run(args) -> int:
             raise UsageError(f"--wheels: no folder {args.wheels}")
         if args.timeout is not None and not 0 < args.timeout <= 3600:
             raise UsageError("--timeout takes seconds between 0 and 3600")
-        from grader.integrations.gradescope import build_bundle
+        from grader.integrations.gradescope import build_bundle, missing_dependencies
 
         out = args.output or Path("autograder.zip")
         if out.is_dir():
             raise UsageError(f"{out} is a folder; -o takes the zip file to write")
-        build_bundle(day, out, wheels=args.wheels, hidden_visibility=args.hidden_visibility,
-                     reveal_hidden=args.reveal_hidden, timeout=args.timeout)
+        if out.suffix.lower() != ".zip":  # never turn a file that is not a bundle into one
+            raise UsageError(f"-o {out}: the bundle is a zip, give a file name ending in .zip")
+        try:
+            build_bundle(day, out, wheels=args.wheels, hidden_visibility=args.hidden_visibility,
+                         reveal_hidden=args.reveal_hidden, timeout=args.timeout)
+        except OSError as exc:
+            raise _cannot_write(out, exc) from None
+        if args.wheels is not None and (missing := missing_dependencies(args.wheels)):
+            print(f"grader: warning: no wheel of {', '.join(missing)} in {args.wheels}: "
+                  f"setup.sh will fetch {', '.join(missing)} from PyPI", file=sys.stderr)
         print(f"wrote {out}: upload it as the autograder of a Gradescope programming assignment")
         return 0
 
@@ -61,11 +71,32 @@ def run(args) -> int:
     from grader.integrations import github_actions
 
     try:
-        text = github_actions.workflow(day, python=args.python, install=args.install or github_actions.DEFAULT_INSTALL)
+        text = github_actions.workflow(day, python=args.python, install=args.install)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     out = args.output or Path(github_actions.workflow_path(day))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    if out.suffix not in (".yml", ".yaml"):
+        raise UsageError(f"-o {out}: a workflow is a .yml or .yaml file")
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; -o takes the workflow file to write")
+    try:
+        # Replace only a workflow this command wrote: anything else may be someone's work.
+        if out.exists() and not out.read_text(encoding="utf-8", errors="replace").startswith(github_actions.HEADER):
+            raise UsageError(f"{out} exists and is not a workflow written by grader; "
+                             "choose another -o or remove it yourself")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
     print(f"wrote {out}: commit it to the student template repository")
     return 0
+
+
+def _cannot_write(out: Path, exc: OSError):
+    """A full disk, no permission, or a file where a folder should be: one line, exit 2."""
+    from grader.cli import UsageError
+
+    nearest = next((folder for folder in out.parents if folder.exists()), None)
+    if nearest is not None and not nearest.is_dir():
+        return UsageError(f"cannot write {out}: {nearest} is not a folder")
+    return UsageError(f"cannot write {out}: {exc.strerror or exc}")

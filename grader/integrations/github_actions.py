@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from grader.course import Day
+from grader.integrations.wheel import project, wheel_name
 
-DEFAULT_INSTALL = "python -m pip install --find-links wheels calc4ml-grader"
+HEADER = "# Written by `grader export github-actions"  # how the export knows a workflow it may overwrite
+
+
+def default_install() -> str:
+    """Install the release's wheel by its file: given the name, pip would also ask PyPI for it."""
+    return f"python -m pip install wheels/{wheel_name(project())}"
+
 
 WORKFLOW = """\
 # Written by `grader export github-actions {day}`. On every push it checks
@@ -71,10 +79,13 @@ def report_name(day: Day) -> str:
     return f"grader-{day.id}.json"
 
 
-def workflow(day: Day, *, python: str = "3.11", install: str = DEFAULT_INSTALL) -> str:
-    """The workflow file's text (YAML)."""
+def workflow(day: Day, *, python: str = "3.11", install: str | None = None) -> str:
+    """The workflow file's text (YAML); install defaults to default_install()."""
+    install = install or default_install()
     if "\n" in install:
         raise ValueError("the install command must be one line")
+    if not re.fullmatch(r"\d+(\.\d+)*", python):  # it goes between quotes in the YAML
+        raise ValueError(f"--python takes a version such as 3.11 or 3.12, not {python!r}")
     return WORKFLOW.format(day=day.id, python=python, install=install, report=report_name(day))
 
 

@@ -16,8 +16,10 @@ Gradescope reports an autograder failure instead of recording a zero.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.course import Day
-from grader.integrations.wheel import build_wheel
+from grader.integrations.wheel import build_wheel, dependency_names, project
 
 DEFAULT_ROOT = "/autograder"
 VISIBILITIES = ("after_due_date", "after_published", "hidden", "visible")
@@ -52,9 +54,11 @@ if [ -z "$PYTHON" ]; then
 fi
 
 "$PYTHON" -m venv "$ROOT/venv"
-if ! "$ROOT/venv/bin/pip" install --no-index --find-links "$SOURCE/wheels" calc4ml-grader; then
+# The grader by its file, never by name: PyPI could answer the name with another package.
+WHEEL="$SOURCE/wheels/{wheel}"
+if ! "$ROOT/venv/bin/pip" install --no-index --find-links "$SOURCE/wheels" "$WHEEL"; then
   echo "setup.sh: some dependency wheels are not in the bundle; installing them from PyPI"
-  "$ROOT/venv/bin/pip" install --find-links "$SOURCE/wheels" calc4ml-grader
+  "$ROOT/venv/bin/pip" install --find-links "$SOURCE/wheels" "$WHEEL"
 fi
 "$ROOT/venv/bin/grader" --version
 """
@@ -87,20 +91,36 @@ def build_bundle(
     options += " --reveal-hidden" if reveal_hidden else ""
     options += f" --timeout {timeout:g}" if timeout else ""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as tmp:
-        grader_wheel = build_wheel(Path(tmp), include_hidden=True)
-        extra = sorted(Path(wheels).glob("*.whl")) if wheels else []
-        partial = out.with_name(out.name + ".part")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
-            _add(bundle, "setup.sh", SETUP_SH.encode(), executable=True)
-            _add(bundle, "run_autograder", RUN_AUTOGRADER.format(day=day.id, options=options).encode(), executable=True)
-            _add(bundle, f"wheels/{grader_wheel.name}", grader_wheel.read_bytes())
-            for wheel in extra:
-                if not wheel.name.startswith("calc4ml_grader-"):
-                    _add(bundle, f"wheels/{wheel.name}", wheel.read_bytes())
-        os.replace(partial, out)
+    partial = out.with_name(out.name + ".part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as tmp:
+            grader_wheel = build_wheel(Path(tmp), include_hidden=True)
+            extra = sorted(Path(wheels).glob("*.whl")) if wheels else []
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
+                # {wheel} only: the script's other braces are bash's
+                _add(bundle, "setup.sh", SETUP_SH.replace("{wheel}", grader_wheel.name).encode(), executable=True)
+                _add(bundle, "run_autograder", RUN_AUTOGRADER.format(day=day.id, options=options).encode(),
+                     executable=True)
+                _add(bundle, f"wheels/{grader_wheel.name}", grader_wheel.read_bytes())
+                for wheel in extra:
+                    if not wheel.name.startswith("calc4ml_grader-"):
+                        _add(bundle, f"wheels/{wheel.name}", wheel.read_bytes())
+            os.replace(partial, out)
+    except BaseException:
+        with contextlib.suppress(OSError):  # a full disk or an interrupt leaves no half-written zip behind
+            partial.unlink()
+        raise
     return out
+
+
+def missing_dependencies(wheels: Path) -> list[str]:
+    """The grader's runtime dependencies that have no wheel in `wheels` (setup.sh fetches those from PyPI)."""
+    def norm(name: str) -> str:  # wheel file names write "rich_click" for "rich-click" or "Rich.Click"
+        return re.sub(r"[-_.]+", "_", name).lower()
+
+    present = {norm(path.name.split("-")[0]) for path in Path(wheels).glob("*.whl")}
+    return [name for name in dependency_names(project()) if norm(name) not in present]
 
 
 def _add(bundle: zipfile.ZipFile, name: str, data: bytes, *, executable: bool = False) -> None:

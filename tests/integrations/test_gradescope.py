@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import stat
+import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -20,7 +22,8 @@ import pytest
 
 from grader.course import load_day
 from tests.conftest import SOLUTIONS
-from tests.integrations.conftest import grader, offline_pip_env, run
+from grader.integrations.wheel import project
+from tests.integrations.conftest import GRADER, grader, offline_pip_env, run
 
 DAY = load_day("day13")
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -41,14 +44,18 @@ def autograder(tmp_path_factory, bundle, wheelhouse) -> Path:
     return built_root(tmp_path_factory.mktemp("autograder"), bundle)
 
 
-def built_root(root: Path, bundle: Path, **env) -> Path:
-    """Unpack the bundle into root/source and run its setup.sh, offline (env: more variables)."""
+def unpack(bundle: Path, root: Path) -> None:
     with zipfile.ZipFile(bundle) as zf:
         for member in zf.infolist():
             zf.extract(member, root / "source")
             mode = member.external_attr >> 16
             if mode:
                 (root / "source" / member.filename).chmod(mode)
+
+
+def built_root(root: Path, bundle: Path, **env) -> Path:
+    """Unpack the bundle into root/source and run its setup.sh, offline (env: more variables)."""
+    unpack(bundle, root)
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
     # Offline: pip may use nothing but the bundle's wheels (PIP_FIND_LINKS points at an empty folder).
     empty = root / "no-index"
@@ -105,6 +112,48 @@ def test_the_zip_follows_the_layout_gradescope_asks_for(bundle):
             inside = wheel.namelist()
     assert "grader/suites/day13/test_losses.py" in inside
     assert "grader/suites/day13/hidden/test_losses.py" in inside  # Gradescope grades with the hidden tests
+
+
+def test_setup_sh_installs_the_bundled_grader_when_the_index_offers_a_higher_version(tmp_path, index_with_impostor):
+    # No dependency wheels in the bundle: setup.sh needs the index, where anyone may upload a calc4ml-grader 99.0.
+    bundle = tmp_path / "autograder.zip"
+    assert grader("export", "gradescope", "day13", "-o", bundle).returncode == 0
+    root = tmp_path / "root"
+    unpack(bundle, root)
+    setup = run(["bash", root / "source" / "setup.sh"], cwd=root / "source",
+                env=offline_pip_env(index_with_impostor, AUTOGRADER_ROOT=root), timeout=600)
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    assert f"grader {project().version}" in setup.stdout  # setup.sh's `grader --version`, not the impostor
+
+
+def test_missing_dependency_wheels_are_named_in_a_warning(tmp_path):
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    (wheels / "numpy-2.0.0-cp312-cp312-manylinux_2_28_x86_64.whl").write_bytes(b"stand-in")
+    (wheels / "Rich-13.0.0-py3-none-any.whl").write_bytes(b"stand-in")
+    (wheels / "pytest-8.0.0-py3-none-any.whl").write_bytes(b"stand-in")
+    made = grader("export", "gradescope", "day13", "-o", tmp_path / "a.zip", "--wheels", wheels)
+    assert made.returncode == 0, made.stderr
+    assert "setup.sh will fetch msgpack, watchfiles from PyPI" in made.stderr
+    for name in ("msgpack-1.0.0-py3-none-any.whl", "watchfiles-1.0.0-py3-none-any.whl"):
+        (wheels / name).write_bytes(b"stand-in")
+    complete = grader("export", "gradescope", "day13", "-o", tmp_path / "a.zip", "--wheels", wheels)
+    assert complete.returncode == 0 and "warning" not in complete.stderr
+
+
+def test_a_full_disk_is_one_line_and_exit_2_and_leaves_no_partial_zip(tmp_path):
+    # RLIMIT_FSIZE makes writing past 1.5 MB fail as a full disk would; the grader wheel alone fits.
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    (wheels / "big-1.0-py3-none-any.whl").write_bytes(os.urandom(3_000_000))
+    out = tmp_path / "out" / "a.zip"
+    limit = 1_500_000
+    done = subprocess.run([GRADER, "export", "gradescope", "day13", "-o", out, "--wheels", wheels],
+                          capture_output=True, text=True, timeout=300,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith(f"grader: error: cannot write {out}: ") and "internal error" not in done.stderr
+    assert list(out.parent.iterdir()) == []
 
 
 def test_a_right_submission_in_a_repository_layout_scores_full_marks(autograder):
