@@ -102,8 +102,11 @@ def fit(X, y, lr=0.01, epochs=1000, *, loss_after_update=False, factor=2.0):
     return w, b, np.array(losses)
 
 
-def momentum(theta, grad, velocity, lr, beta=0.9, *, old_velocity=False, lr_inside=False):
-    """(theta, velocity) after one momentum step."""
+def momentum(theta, grad, velocity, lr, beta=0.9, *, old_velocity=False, lr_inside=False, average=False):
+    """(theta, velocity) after one momentum step (average: v = beta v + (1 - beta) g)."""
+    if average:
+        new_velocity = beta * velocity + (1 - beta) * grad
+        return theta - lr * new_velocity, new_velocity
     if lr_inside:
         new_velocity = beta * velocity + lr * grad
         return theta - new_velocity, new_velocity
