@@ -14,12 +14,12 @@ def register(sub):
         "Refuses to write anything if a solution line or a hidden test would ship.",
     )
     p.add_argument("day", help="e.g. day13")
-    p.add_argument("--out", type=Path, required=True, help="the folder to write (absent or empty)")
+    p.add_argument("--out", type=Path, required=True, help="the folder to write (absent or empty; never the repository or a folder it reads)")
     p.add_argument("--repo", type=Path, default=Path("."), help="the course repository (default: .)")
     site = p.add_mutually_exclusive_group()
     site.add_argument("--site", type=Path, help="a built lessons site to include (default: REPO/site if built)")
     site.add_argument("--build-site", action="store_true", help="build the site with mkdocs first (slow)")
-    p.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    p.add_argument("--force", action="store_true", help="replace DIR if it holds an earlier release (never any other folder)")
     return p
 
 
