@@ -294,10 +294,14 @@ class StudentProcess:
         except (CodecError, AttributeError, TypeError, ValueError, RecursionError) as exc:
             raise WorkerDied(f"the answer of {label} was garbled ({exc})") from None
         if changed:
-            raise InputModified(f"{label} changed its argument #{changed[0] + 1} in place; work on a copy (x = x.copy())")
+            names = answer.get("args_changed_names") or []
+            name = names[0] if names and isinstance(names[0], str) and names[0].isidentifier() else ""
+            which = f"{name[:40]} (argument #{changed[0] + 1})" if name else f"argument #{changed[0] + 1}"
+            raise InputModified(f"{label} changed its {which} in place; work on a copy (x = x.copy())")
         warned = answer.get("warnings") or []
         if warned and not allow_warnings:
-            raise StudentError(f"{label} caused a warning ({str(warned[0])[:200]}); it must compute without any", "Warning")
+            raise StudentError(f"{label} caused a warning ({str(warned[0])[:200]}); it must compute without any "
+                               f"warning for these inputs", "Warning")
         return value
 
     def _leave_plan(self) -> None:

@@ -137,7 +137,19 @@ def _call(request: dict) -> dict:
                if args[i].shape != shape or args[i].dtype != dtype or args[i].tobytes() != data]
     if changed:
         answer["args_changed"] = changed
+        answer["args_changed_names"] = _parameter_names(fn, changed)
     return answer
+
+
+def _parameter_names(fn, positions: list[int]) -> list[str]:
+    """The student's own names of those parameters, for the message ("" where there is none)."""
+    try:
+        import inspect
+
+        names = list(inspect.signature(fn).parameters)
+    except Exception:  # noqa: BLE001 - student code may define a signature that fails
+        return []
+    return [names[i] if i < len(names) else "" for i in positions]
 
 
 def _is_array(value) -> bool:

@@ -107,7 +107,7 @@ def test_syntax_error_missing_file_and_missing_function_get_clear_messages(submi
     ("return np.reshape(2 * (y_pred - y) / y.size, (-1, 1))", "shape"),
     ("return None", "returned None"),
     ("return lambda: 0", "returned an object of type function"),
-    ("y_pred -= y\n    return 2 * y_pred / y.size", "changed its argument #1 in place"),
+    ("y_pred -= y\n    return 2 * y_pred / y.size", "changed its y_pred (argument #1) in place"),
 ])
 def test_wrong_shapes_types_and_mutated_inputs_are_named(submission, body, needle):
     append(submission, "losses", f"""
