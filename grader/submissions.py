@@ -272,7 +272,10 @@ def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
     _exact_module_names(dest, day, notes)  # before the notebooks: a .py file next to one wins
     for notebook in sorted(source.glob("*.ipynb")):
         if notebook.is_file() and not notebook.is_symlink():
-            _write_notebook_modules(notebook, dest, day, notes, keep_existing=True)
+            try:
+                _write_notebook_modules(notebook, dest, day, notes, keep_existing=True)
+            except Unusable as exc:  # one damaged notebook of several (nbgrader's layout): the others still count
+                notes.append(f"{exc}; its cells were not graded")
 
 
 def _extract_zip(path: Path, dest: Path, notes: list[str]) -> None:

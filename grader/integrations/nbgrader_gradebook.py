@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +132,10 @@ def _write_grades(db_url: str, course_id: str, day: Day, names: dict[str, str], 
                                                   if ex.id not in graded]}
     scores = function_scores(day, report)
     changed = []
-    with Gradebook(db_url, course_id) as gb:
+    with Gradebook(db_url, course_id) as gb, warnings.catch_warnings():
+        # nbgrader's add_submission makes SQLAlchemy warn about an object not yet in its session:
+        # noise from nbgrader itself, which would read as a problem with the grades.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         gb.update_or_create_student(student)
         try:
             gb.find_submission(day.id, student)

@@ -278,3 +278,13 @@ def _unpack_as_another_user(folder, dest):
         report = pipe.read()
     os.waitpid(child, 0)
     return json.loads(report)
+
+
+def test_a_damaged_notebook_next_to_good_ones_costs_only_its_own_cells(tmp_path):
+    folder = tmp_path / "ann"  # nbgrader's layout: one notebook per exercise
+    folder.mkdir()
+    notebook(folder / "05-losses.ipynb", [(solution_body("losses"), ["module:losses"])])
+    (folder / "01-slopes.ipynb").write_text("{ not json")
+    result = unpacked(tmp_path, folder, "folder")
+    assert result.modules == ["losses"] and result.problem == ""
+    assert any("01-slopes.ipynb is not a readable notebook" in n and "not graded" in n for n in result.notes)
