@@ -8,6 +8,7 @@ nbgrader-import), so they accept and reject the same things.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +27,7 @@ def student_folder(args, day) -> Path:
     from grader.cli import UsageError
 
     folder = args.path or Path("exercises") / day.id
+    readable(folder)
     packed = folder.suffix.lower() in (".ipynb", ".zip")
     if folder.is_file() and packed:
         raise UsageError(f"--path here takes a folder, not {folder.name}; "
@@ -42,6 +44,21 @@ def student_folder(args, day) -> Path:
     return folder
 
 
+def readable(path: Path) -> None:
+    """UsageError when path, or a folder on the way to it, may not be read; a path that does
+    not exist is left to the caller's own message."""
+    from grader.cli import UsageError
+
+    try:
+        is_dir = path.is_dir()  # raises PermissionError under a folder that may not be searched
+    except PermissionError:
+        raise UsageError(f"cannot read {path}: Permission denied") from None
+    # found here rather than later, when the student's process fails to start in it, or a
+    # notebook fails to open, as an internal error
+    if path.exists() and not os.access(path, os.R_OK | (os.X_OK if is_dir else 0)):
+        raise UsageError(f"cannot read {path}: Permission denied")
+
+
 @contextlib.contextmanager
 def student_files(args, day) -> Iterator[Path]:
     """student_folder, or, when --path is a notebook or a .zip, a temporary folder of the module
@@ -49,6 +66,8 @@ def student_files(args, day) -> Iterator[Path]:
     from grader import submissions
     from grader.cli import UsageError
 
+    if args.path:
+        readable(args.path)
     kind = submissions.kind_of(args.path) if args.path else None
     if kind not in ("notebook", "zip"):
         yield student_folder(args, day)
@@ -70,13 +89,21 @@ def check_grading_numbers(args) -> None:
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs takes a whole number from 1 up")
-    if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise UsageError("--seed takes a whole number from 0 up")
+    check_seed(args.seed)
     _check_timeout(args.timeout)
+
+
+def check_seed(seed: int | None) -> None:
+    from grader.cli import UsageError
+
+    if seed is not None and not 0 <= seed < 2**63:  # numpy's generators take 63 bits
+        raise UsageError("--seed takes a whole number from 0 to 2**63 - 1")
 
 
 def _check_timeout(timeout: float | None) -> None:
     from grader.cli import UsageError
 
-    if timeout is not None and not 0 < timeout <= 3600:
-        raise UsageError("--timeout takes seconds between 0 and 3600")
+    # below 0.05 s starting a call takes longer than the limit, and every call would be
+    # blamed on the student's code
+    if timeout is not None and not 0.05 <= timeout <= 3600:
+        raise UsageError("--timeout takes seconds between 0.05 and 3600")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 
-from grader.commands import add_student_options, student_files
+from grader.commands import add_student_options, check_seed, student_files
 
 
 def register(sub):
     p = sub.add_parser(
         "check",
+        intermixed=True,  # `check day13 --json losses`: options may come between the names
         help="check your exercises and get feedback",
         description="Run the day's tests on your exercise files. Exit 0 only when every test passed.",
     )
@@ -23,16 +24,17 @@ def register(sub):
 
 
 def run(args) -> int:
-    from grader.cli import UsageError
     from grader.course import load_day
     from grader.runner import run_day
 
     day = load_day(args.day)
-    if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise UsageError("--seed takes a whole number from 0 up")
+    check_seed(args.seed)
+    # `check day13 losses losses` is losses once, not two tests of the same name
+    exercises = list(dict.fromkeys(args.exercises)) or None
     with student_files(args, day) as folder:
-        result = run_day(day, folder, args.exercises or None, seed=args.seed, timeout=args.timeout, parallel=True)
+        result = run_day(day, folder, exercises, seed=args.seed, timeout=args.timeout, parallel=True)
     folder = args.path or folder  # the report names what the student passed, not a temporary copy
+    args.verdict = 0 if result.all_passed else 1  # decided before printing: see cli.main
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -40,4 +42,4 @@ def run(args) -> int:
         from grader.report import print_report
 
         print_report(result, folder)
-    return 0 if result.all_passed else 1
+    return args.verdict

@@ -32,6 +32,7 @@ def run(args) -> int:
         result = run_day(day, folder, timeout=args.timeout, parallel=True)
     folder = args.path or folder
     rows = [status(ex) for ex in result.exercises]
+    args.verdict = 0  # decided before printing: see cli.main
     if args.json:
         json.dump({"day": day.id, "score": result.score, "max_score": result.max_score,
                    "exercises": [r.to_json() for r in rows]}, sys.stdout, indent=2)
