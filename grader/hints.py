@@ -7,8 +7,10 @@ small JSON file in their own exercise folder, `.grader-hints.json`:
     {"format": 1, "days": {"day13": {"losses": 2}}}
 
 (the number is how many hints of that exercise were shown). Deleting the
-file, or `grader hint DAY --reset`, starts over. A damaged file is replaced,
-never trusted: the worst it can cost is seeing a hint again.
+file, or `grader hint DAY --reset`, starts over. A damaged file is never
+trusted: it is replaced, and kept as `.grader-hints.json.damaged`. A file
+that cannot be read (permissions), or that a newer grader wrote (a higher
+"format"), is left alone: HintStoreError, and nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from grader.course import Day, Exercise
 
 FILENAME = ".grader-hints.json"
 FORMAT = 1
+MOST_HINTS = 1000  # no exercise has more: a larger count is damage, not progress
 
 
 class HintStoreError(Exception):
-    """The progress file cannot be written (a read-only folder, say)."""
+    """The progress file cannot be read or written (permissions, a newer grader's format)."""
 
 
 @dataclass(frozen=True)
@@ -49,36 +52,63 @@ class HintLog:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / FILENAME
-        self.damaged = False  # the file existed but could not be read; it will be rewritten
+        self.backup = self.path.with_name(FILENAME + ".damaged")
+        self.damaged = ""  # why the file was not trusted; save() then keeps it as self.backup
         self._days: dict[str, dict[str, int]] = self._load()
 
     def _load(self) -> dict:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            self.damaged = True
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("days"), dict):
-            self.damaged = True
-            return {}
-        days = data["days"]
-        return {day: {ex: n for ex, n in seen.items() if isinstance(n, int) and n >= 0}
-                for day, seen in days.items() if isinstance(seen, dict)}
+        except UnicodeDecodeError:
+            return self._damage("not UTF-8 text")
+        except IsADirectoryError:
+            raise HintStoreError(f"cannot remember hints in {self.path.parent}: {self.path} is a folder") from None
+        except OSError as exc:  # EACCES, say: the progress is there, only not readable by us
+            raise HintStoreError(f"cannot read {self.path}: {exc.strerror or exc}; "
+                                 "it was left as it is") from None
+        try:
+            data = json.loads(text)
+        except ValueError:  # bad JSON, or a 5000-digit number (int's digit limit)
+            return self._damage("not valid JSON")
+        except RecursionError:  # 100k nested [
+            return self._damage("nested too deep")
+        if not isinstance(data, dict):
+            return self._damage("not a JSON object")
+        version = data.get("format")
+        if type(version) is int and version > FORMAT:
+            raise HintStoreError(f"{self.path} was written by a newer grader (format {version}, this one "
+                                 f"reads {FORMAT}); update the grader to see your hints; the file was left "
+                                 "as it is")
+        if version != FORMAT or not isinstance(data.get("days"), dict):
+            return self._damage("not format 1 with its days")
+        days = {}
+        for day, seen in data["days"].items():
+            if not isinstance(seen, dict):
+                return self._damage(f"{day!r} holds no counts")
+            for ex, n in seen.items():
+                if type(n) is not int or not 0 <= n <= MOST_HINTS:
+                    return self._damage(f"{day}/{ex} has {str(n)[:20]} hints shown")
+            days[day] = dict(seen)
+        return days
+
+    def _damage(self, why: str) -> dict:
+        self.damaged = why
+        return {}
 
     def shown(self, day: Day, exercise_id: str) -> int:
         return self._days.get(day.id, {}).get(exercise_id, 0)
 
     def next_hint(self, day: Day, exercise_id: str) -> HintStep | None:
-        """The next unseen hint (and remember it), or None when every hint was shown already."""
+        """The next unseen hint, or None when every hint was shown already. It is counted as
+        shown here and remembered by save(): call that once the hint was really shown."""
         exercise = day.exercise(exercise_id)
         total = len(exercise.hints)
         seen = min(self.shown(day, exercise_id), total)
         if seen == total:
             return None if total else HintStep(exercise, 0, 0)
         self._days.setdefault(day.id, {})[exercise_id] = seen + 1
-        self.save()
         return HintStep(exercise, seen + 1, total)
 
     def reset(self, day: Day, exercise_id: str | None = None) -> None:
@@ -94,6 +124,8 @@ class HintLog:
         text = json.dumps({"format": FORMAT, "days": self._days}, indent=2, sort_keys=True) + "\n"
         tmp = None
         try:
+            if self.damaged and self.path.exists():  # kept, not lost: it may still be mended by hand
+                os.replace(self.path, self.backup)
             fd, tmp = tempfile.mkstemp(prefix=".grader-hints.", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 import textwrap
 from pathlib import Path
 
-from grader.commands import student_folder
+from grader.commands import readable, student_folder
 
 
 def register(sub):
     p = sub.add_parser(
         "hint",
+        intermixed=True,  # `hint day13 --reset losses`: options may come between the names
         help="show the next hint for an exercise",
         description="Show the next hint for an exercise. Hints come in steps: the first is the vaguest, "
         "the last the closest to the answer. The hints you have seen are remembered in "
@@ -33,6 +35,8 @@ def run(args) -> int:
     from grader.hints import HintLog, HintStoreError
 
     day = load_day(args.day)
+    if args.path:
+        readable(args.path)
     if args.path and submissions.kind_of(args.path) in ("notebook", "zip"):
         folder = args.path.parent  # the hints shown are remembered next to the notebook
     else:
@@ -42,29 +46,42 @@ def run(args) -> int:
                          f"(exercises: {', '.join(e.id for e in day.exercises)})")
     if args.exercise is not None:
         day.exercise(args.exercise)  # ManifestError names the known ones
-    log = HintLog(folder)
-    if log.damaged:
-        print(f"grader: {log.path} could not be read; starting the hints over", file=sys.stderr)
     try:
+        log = HintLog(folder)
         if args.reset:
             log.reset(day, args.exercise)
+            _say_if_damaged(log)
             which = f"for {args.exercise}" if args.exercise else f"for every exercise of {day.id}"
             print(f"Forgot the hints shown {which}: the next hint starts from the first.")
             return 0
         step = log.next_hint(day, args.exercise)
+        again = f"grader hint {day.id} {args.exercise}"
+        if args.path:  # the next command must look in the same place
+            again += f" --path {shlex.quote(str(args.path))}"
+        print(_render(day, args.exercise, step, log.shown(day, args.exercise), again))
+        # Remembered only once it reached the student: `>&-`, a full disk or a closed pipe
+        # (OutputError, BrokenPipeError) leave the hint unseen.
+        sys.stdout.flush()
+        if step is not None and step.number:
+            log.save()
+            _say_if_damaged(log)
     except HintStoreError as exc:
         raise UsageError(str(exc)) from None
-    print(_render(day, args.exercise, step, log.shown(day, args.exercise)))
     return 0
+
+
+def _say_if_damaged(log) -> None:
+    if log.damaged:
+        print(f"grader: {log.path} could not be read ({log.damaged}); the hints start over, and the old "
+              f"file is kept as {log.backup}", file=sys.stderr)
 
 
 def _wrap(text: str) -> str:
     return textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")
 
 
-def _render(day, exercise_id: str, step, seen: int) -> str:
+def _render(day, exercise_id: str, step, seen: int, again: str) -> str:
     exercise = day.exercise(exercise_id)
-    again = f"grader hint {day.id} {exercise_id}"
     lesson = f"Lesson: docs/{exercise.lesson}"
     if step is None:  # every hint was shown already: all of them again, in order
         lines = [f"You have seen all {seen} hints for {exercise_id} ({exercise.title}):"]
