@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -98,6 +99,9 @@ class Plotter:
 
 
 def _serve(conn) -> None:
+    # Ctrl-C reaches the whole process group: it is the coordinator's to handle (it closes the
+    # pipe, and this process ends), as for the grading processes (grader.pool)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:  # while the last submissions are graded: the imports, and a first drawing (fonts, text layout)
         practice = {"histogram": [1] * HISTOGRAM_BINS, "exercises": [{"id": "exercise", "rate": 0.5}]}
         _figure(practice, "practice").savefig(io.BytesIO(), format="png", dpi=DPI)

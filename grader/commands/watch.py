@@ -26,7 +26,7 @@ def run(args) -> int:
     from grader.cli import UsageError
     from grader.course import load_day
     from grader.runner import run_day
-    from grader.watching import watch
+    from grader.watching import FolderGone, watch
 
     day = load_day(args.day)
     folder = student_folder(args, day)
@@ -37,4 +37,6 @@ def run(args) -> int:
               check=lambda exercise_id: run_day(day, folder, [exercise_id], timeout=args.timeout))
     except KeyboardInterrupt:
         print("\nStopped watching.", flush=True)
+    except FolderGone as exc:  # watching on would be silent forever
+        raise UsageError(str(exc)) from None
     return 0
