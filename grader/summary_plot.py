@@ -26,6 +26,7 @@ def draw(facts: dict, path: Path, title: str) -> None:
     os.close(handle)
     try:
         fig.savefig(tmp, format="png", dpi=DPI)
+        os.chmod(tmp, 0o644)  # as the other files of OUT (mkstemp's 0600 would lock TAs out)
         os.replace(tmp, path)
     finally:
         with_suppressed(os.unlink, tmp)

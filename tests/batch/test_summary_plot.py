@@ -26,6 +26,7 @@ def test_the_helper_draws_the_summary_at_the_figure_size(tmp_path):
         plotter.draw(FACTS, tmp_path / "summary.png", "day13: 12 students")
     assert png_size(tmp_path / "summary.png") == (11 * summary_plot.DPI, round(4.2 * summary_plot.DPI))
     assert [p.name for p in tmp_path.iterdir()] == ["summary.png"]  # no temporary file left
+    assert (tmp_path / "summary.png").stat().st_mode & 0o777 == 0o644  # readable by TAs, as the other files
 
 
 def test_without_a_helper_or_with_a_dead_one_the_summary_is_drawn_here(tmp_path):
