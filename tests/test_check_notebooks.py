@@ -45,11 +45,27 @@ def test_an_unmarked_notebook_is_graded_whole_and_the_student_is_told(tmp_path):
     ])
     run = grader("check", "day13", "--path", str(path), "--json")
     assert run.returncode == 1  # only some of losses, and nothing else, is there
-    assert "no cell starts with `# module: <name>`" in run.stderr
-    scores = {ex["id"]: ex for ex in json.loads(run.stdout)["exercises"]}
+    report = json.loads(run.stdout)
+    assert any("no cell starts with `# module: <name>`" in note for note in report["notes"])  # as in grade's feedback
+    scores = {ex["id"]: ex for ex in report["exercises"]}
     passed = {t["name"] for t in scores["losses"]["tests"] if t["passed"]}
     assert any("mse_grad" in name for name in passed)
     assert scores["slopes"]["score"] == 0
+
+
+def test_a_folder_is_read_as_grade_reads_it_nested_or_named_in_another_case(tmp_path):
+    nested = tmp_path / "bob" / "day13"  # the folder handed in, with the modules one level down
+    nested.mkdir(parents=True)
+    other_case = tmp_path / "ken"
+    other_case.mkdir()
+    for module in ("slopes", "losses"):
+        (nested / f"{module}.py").write_text(solution_body(module))
+        (other_case / f"{module.capitalize()}.py").write_text(solution_body(module))
+    for folder in (tmp_path / "bob", other_case):
+        run = grader("check", "day13", "slopes", "losses", "--path", str(folder), "--json")
+        report = json.loads(run.stdout)
+        assert run.returncode == 0 and report["score"] == 20.0, report
+    assert any("Losses.py was graded as losses.py" in note for note in report["notes"])
 
 
 def test_a_zip_of_stubs_says_what_to_implement(tmp_path):

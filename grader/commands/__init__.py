@@ -70,17 +70,27 @@ def student_files(args, day) -> Iterator[Path]:
         readable(args.path)
     kind = submissions.kind_of(args.path) if args.path else None
     if kind not in ("notebook", "zip"):
-        yield student_folder(args, day)
-        return
+        folder = student_folder(args, day)
+        if not args.path or _read_as_is(folder, day):  # the usual case: the files are checked where they are
+            yield folder
+            return
+        kind = "folder"  # alice/day13/, Losses.py, notebooks: read as `grader grade` reads a submission
     _check_timeout(getattr(args, "timeout", None))
     with tempfile.TemporaryDirectory(prefix="grader-") as scratch:
-        found = submissions.Submission(args.path.stem, args.path, kind)
+        found = submissions.Submission(args.path.stem if kind != "folder" else args.path.name, args.path, kind)
         unpacked = submissions.unpack(found, Path(scratch) / "files", day)
-        for note in unpacked.notes:
-            print(f"grader: {note}", file=sys.stderr)
+        args.unpack_notes = unpacked.notes  # check puts them in its result, as grade's feedback has them
         if unpacked.problem:
             raise UsageError(unpacked.problem)
         yield unpacked.folder
+
+
+def _read_as_is(folder: Path, day) -> bool:
+    """Whether `grader grade` would grade this folder's own files as they are: module files under
+    their exact names, none in another case (Losses.py) and no notebook beside them."""
+    names = {p.name for p in folder.iterdir()}
+    wanted = {ex.filename for ex in day.exercises}
+    return bool(names & wanted) and not any(n.lower() in wanted - names or n.endswith(".ipynb") for n in names)
 
 
 def check_grading_numbers(args) -> None:

@@ -33,6 +33,7 @@ def run(args) -> int:
     exercises = list(dict.fromkeys(args.exercises)) or None
     with student_files(args, day) as folder:
         result = run_day(day, folder, exercises, seed=args.seed, timeout=args.timeout, parallel=True)
+    result.notes[:0] = getattr(args, "unpack_notes", [])  # how the submission was read, as in grade's feedback
     folder = args.path or folder  # the report names what the student passed, not a temporary copy
     args.verdict = 0 if result.all_passed else 1  # decided before printing: see cli.main
     if args.json:

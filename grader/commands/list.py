@@ -30,6 +30,8 @@ def run(args) -> int:
     day = load_day(args.day)
     with student_files(args, day) as folder:
         result = run_day(day, folder, timeout=args.timeout, parallel=True)
+    for note in getattr(args, "unpack_notes", []):  # how the submission was read
+        print(f"grader: {note}", file=sys.stderr)
     folder = args.path or folder
     rows = [status(ex) for ex in result.exercises]
     args.verdict = 0  # decided before printing: see cli.main
