@@ -159,8 +159,10 @@ def _is_array(value) -> bool:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         return f"called sys.exit({exc.code!r})"
-    if isinstance(exc, SyntaxError):
-        return f"SyntaxError in {os.path.basename(exc.filename or '?')} line {exc.lineno}: {exc.msg}"
+    if isinstance(exc, SyntaxError):  # (a file holding NUL bytes has neither a name nor a line here)
+        where = " in " + os.path.basename(exc.filename) if exc.filename else ""
+        line = f" line {exc.lineno}" if exc.lineno else ""
+        return f"SyntaxError{where}{line}: {exc.msg}"
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:300]}" if text else type(exc).__name__
 

@@ -96,6 +96,10 @@ def test_syntax_error_missing_file_and_missing_function_get_clear_messages(submi
     path.write_text(path.read_text().replace("def adam_step(", "def adam_stepp("))
     slopes, _ = grade(submission, "slopes")
     assert all("slopes.py could not be imported: SyntaxError in slopes.py line 1" in t.message for t in slopes.values())
+    (submission / "rules.py").write_bytes(b"x = 1\0\n")  # a NUL byte: no line to name
+    rules, _ = grade(submission, "rules")
+    assert all(t.message.startswith("rules.py could not be imported: SyntaxError: source code string cannot contain "
+                                    "null bytes") for t in rules.values())
     activations, _ = grade(submission, "activations")
     assert all("activations.py was not found" in t.message for t in activations.values())
     descent, _ = grade(submission, "descent")
