@@ -40,7 +40,7 @@ def student_folder(args, day) -> Path:
     if not folder.is_dir():
         hint = "" if args.path else " (run it from the course folder, or pass --path DIR)"
         raise UsageError(f"no folder {folder}{hint}")
-    _check_timeout(getattr(args, "timeout", None))
+    check_timeout(getattr(args, "timeout", None))
     return folder
 
 
@@ -75,7 +75,7 @@ def student_files(args, day) -> Iterator[Path]:
             yield folder
             return
         kind = "folder"  # alice/day13/, Losses.py, notebooks: read as `grader grade` reads a submission
-    _check_timeout(getattr(args, "timeout", None))
+    check_timeout(getattr(args, "timeout", None))
     with tempfile.TemporaryDirectory(prefix="grader-") as scratch:
         found = submissions.Submission(args.path.stem if kind != "folder" else args.path.name, args.path, kind)
         unpacked = submissions.unpack(found, Path(scratch) / "files", day)
@@ -100,7 +100,7 @@ def check_grading_numbers(args) -> None:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs takes a whole number from 1 up")
     check_seed(args.seed)
-    _check_timeout(args.timeout)
+    check_timeout(args.timeout)
 
 
 def check_seed(seed: int | None) -> None:
@@ -110,7 +110,7 @@ def check_seed(seed: int | None) -> None:
         raise UsageError("--seed takes a whole number from 0 to 2**63 - 1")
 
 
-def _check_timeout(timeout: float | None) -> None:
+def check_timeout(timeout: float | None) -> None:
     from grader.cli import UsageError
 
     # below 0.05 s starting a call takes longer than the limit, and every call would be

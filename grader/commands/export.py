@@ -38,6 +38,7 @@ def register(sub):
 
 def run(args) -> int:
     from grader.cli import UsageError
+    from grader.commands import check_timeout
     from grader.course import load_day
 
     day = load_day(args.day)
@@ -46,8 +47,7 @@ def run(args) -> int:
             raise UsageError("--python and --install are options of github-actions")
         if args.wheels is not None and not args.wheels.is_dir():
             raise UsageError(f"--wheels: no folder {args.wheels}")
-        if args.timeout is not None and not 0 < args.timeout <= 3600:
-            raise UsageError("--timeout takes seconds between 0 and 3600")
+        check_timeout(args.timeout)  # the same bounds as check and grade
         from grader.integrations.gradescope import build_bundle, missing_dependencies
 
         out = args.output or Path("autograder.zip")
