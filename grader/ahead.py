@@ -1,7 +1,9 @@
 """Requests sent ahead: a batch's worker runs several calls in a row, not one per wake-up.
 
 Every submission of a batch is graded with one seed, and the suites never build
-a request from a student's answer, so each round sends the same requests in
+a request from a student's answer (even a handle on a function the student
+returned is numbered by the grader, not by the worker), so each round sends
+the same requests in
 the same order, as long as every test runs to its end (a failed test stops
 early; a function that timed out is not called again). A grading process
 keeps the requests of a round in which every test passed, with one worker

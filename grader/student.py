@@ -132,6 +132,7 @@ class StudentProcess:
         self.cwd = Path(cwd) if cwd else self.submission
         self._proc: _Exec | None = None  # or a grader.zygote.ForkedWorker: kill() and wait() alike
         self._ready = False
+        self._handles = 0  # handles the worker holds, numbered by the grader
         self._next_id = 0
         self._broken: dict[str, str] = {}  # module or function -> why it is not called again
         self._imported: dict[str, None] = {}  # the modules this worker imported, in order
@@ -158,6 +159,7 @@ class StudentProcess:
             os.close(resp_w)
         self._ready = False
         self._imported.clear()
+        self._handles = 0  # handles this worker holds; the grader numbers them (see request)
         if self._next_id == 0 and self._plan is not None:  # a round's first worker
             self._ahead = self._plan.follow(self._req_w)
 
@@ -253,10 +255,14 @@ class StudentProcess:
             "args": to_wire(list(args)), "kwargs": to_wire(dict(kwargs)), "want": want,
             "watch_args": want == "value",
         }
+        if want == "handle":  # numbered here, not by the worker, whose answers may lie
+            message["handle"] = self._handles + 1
         frame = encode_frame(message)
         if self._ahead is not None and not self._ahead.expect(frame):
             self._leave_plan()  # makes requests of its own: this one comes after them
             message["id"] = self._next_id + 1
+            if want == "handle":
+                message["handle"] = self._handles + 1
             frame = encode_frame(message)
         self._next_id += 1
         if self.history is not None:
@@ -287,7 +293,8 @@ class StudentProcess:
         if not answer.get("ok"):
             raise self._error(label, answer.get("error") or {})
         if want == "handle":
-            return Handle(self, int(answer["handle"]), f"the function returned by {label}")
+            self._handles += 1
+            return Handle(self, self._handles, f"the function returned by {label}")
         try:
             value = from_wire(answer.get("value"))
             changed = [int(i) for i in answer.get("args_changed") or []]
