@@ -77,6 +77,29 @@ def test_frames_time_out_close_and_refuse_oversized_or_garbage():
     os.close(r)
 
 
+def test_a_small_frame_of_many_empty_maps_is_refused_quickly_instead_of_filling_memory():
+    """b"\\x80" is an empty map: one byte on the wire, about a hundred in memory once read."""
+    count = 4_000_000
+    body = b"\xdd" + count.to_bytes(4, "big") + b"\x80" * count
+    r, w = os.pipe()
+    writer = threading.Thread(target=os.write, args=(w, len(body).to_bytes(8, "big") + body))
+    writer.start()
+    with pytest.raises(CodecError, match="more than"):
+        read_frame(r, timeout=10)
+    writer.join()
+    os.close(r)
+    os.close(w)
+    program = [["value", 0.5]] + [["add", i, ["num", 1.0, "float"]] for i in range(20_000)]  # a large honest one
+    r, w = os.pipe()
+    frame = encode_frame({"args": program})
+    writer = threading.Thread(target=os.write, args=(w, frame))
+    writer.start()
+    assert read_frame(r, timeout=10)["args"] == program
+    writer.join()
+    os.close(r)
+    os.close(w)
+
+
 def test_a_write_to_a_full_pipe_waits_until_the_reader_makes_room_or_the_deadline():
     r, w = os.pipe()
     os.set_blocking(w, False)
