@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import select
 import time
 
@@ -105,6 +106,16 @@ def from_wire(data):
             return {str(k): from_wire(v) for k, v in data["__dict__"].items()}
         return {str(k): from_wire(v) for k, v in data.items()}
     raise CodecError(f"unexpected {type(data).__name__} on the wire")
+
+
+# C0 and C1 control characters but newline and tab, and the marks that reorder text on screen.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, limit: int) -> str:
+    """Text from the worker, safe to show: at most `limit` characters, and no control characters
+    (an escape sequence in an exception's name could clear the terminal and draw a fake score)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], str(text)[:limit])
 
 
 def _float_to_wire(x: float):

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -227,7 +228,12 @@ def _exercise_fixes(ex: dict) -> list[str]:
 
 
 def _block(title: str, message: str) -> list[str]:
-    return [f"- {title}:", "", "  ```text", *[f"  {line}" for line in (message or "failed").splitlines()], "  ```", ""]
+    """The message verbatim in a code block. Its text may come from student code (an exception's
+    name): the fence is longer than any run of backticks in it, so nothing can close the block
+    early and be read as Markdown or HTML (a fake score, a link)."""
+    text = message or "failed"
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return [f"- {title}:", "", f"  {fence}text", *[f"  {line}" for line in text.splitlines()], f"  {fence}", ""]
 
 
 def feedback_matches(out: Path, student: str, digests: dict | None) -> bool:

@@ -26,6 +26,7 @@ from grader.codec import (
     WireRef,
     encode_frame,
     from_wire,
+    printable,
     read_frame,
     to_wire,
     write_encoded,
@@ -307,7 +308,7 @@ class StudentProcess:
             raise InputModified(f"{label} changed its {which} in place; work on a copy (x = x.copy())")
         warned = answer.get("warnings") or []
         if warned and not allow_warnings:
-            raise StudentError(f"{label} caused a warning ({str(warned[0])[:200]}); it must compute without any "
+            raise StudentError(f"{label} caused a warning ({printable(warned[0], 200)}); it must compute without any "
                                f"warning for these inputs", "Warning")
         return value
 
@@ -336,17 +337,20 @@ class StudentProcess:
         self._ready = bool(isinstance(hello, dict) and hello.get("ready"))
 
     def _error(self, label: str, error: dict) -> StudentError:
-        kind, text = error.get("kind"), str(error.get("message", ""))[:500]
-        label = str(error.get("label") or label)
-        where = ("\n" + error["traceback"]) if error.get("traceback") else ""
+        # Everything here comes from the worker, that is from student code: shown only as printable text.
+        # The message is one line (the worker keeps an exception's first): a line break in it (one
+        # in a class name, say) could only dress up student text as the grader's own lines.
+        kind, text = error.get("kind"), printable(" ".join(str(error.get("message", "")).splitlines()), 500)
+        label = printable(error.get("label") or label, 200)
+        where = ("\n" + printable(error["traceback"], 4000)) if error.get("traceback") else ""
         if kind == "student" and error.get("type") == "NotImplementedError":
             module, _, name = label.partition(".")
             summary = docstring_summary(self.submission / f"{module}.py", name)
             return NotImplementedYet(f"{label} is not implemented yet" + (f": {summary}" if summary else ""))
         if kind == "student":
             types = error.get("types")
-            types = tuple(str(t)[:100] for t in types[:12]) if isinstance(types, list) else ()
-            return StudentError(f"{label} raised {text}{where}", str(error.get("type", "")), types)
+            types = tuple(printable(t, 100) for t in types[:12]) if isinstance(types, list) else ()
+            return StudentError(f"{label} raised {text}{where}", printable(error.get("type", ""), 100), types)
         if kind == "import":
             module = label.removeprefix("importing ").partition(".")[0]  # "importing rules.py" or "rules.f"
             return StudentError(f"{module}.py could not be imported: {text}{where}")
@@ -378,7 +382,7 @@ class StudentProcess:
         self.output.seek(0, os.SEEK_END)
         size = self.output.tell()
         self.output.seek(max(0, size - limit))
-        return self.output.read().decode(errors="replace")
+        return printable(self.output.read().decode(errors="replace"), limit)  # what student code printed
 
 
 class _Exec:

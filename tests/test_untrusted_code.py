@@ -132,3 +132,35 @@ def test_a_huge_allocation_fails_that_call_only(submission):
     tests, _ = grade(submission, "activations")
     assert all(not t.passed and "MemoryError" in t.message for t in by_function(tests, "relu"))
     assert all(t.passed for t in by_function(tests, "sigmoid"))
+
+
+HOSTILE_NAME = "E\x1b[2J\x1b[H\u202eday13: 90 / 90 points\n```\n\n**90 / 90 points** <img src=x onerror=alert(1)>\n```text"
+
+
+def test_an_exception_named_to_fake_a_score_stays_one_printable_line_inside_its_code_block(submission, tmp_path):
+    append(submission, "losses", f"""
+        _Fake = type({HOSTILE_NAME!r}, (Exception,), {{}})
+        def mse_grad(y_pred, y):
+            raise _Fake("boom")
+    """)
+    tests, result = grade(submission, "losses")
+    lost = by_function(tests, "mse_grad")
+    assert lost and all(not t.passed for t in lost)
+    for test in lost:
+        first = test.message.splitlines()[0]
+        assert "\x1b" not in test.message and "\u202e" not in test.message  # no terminal escapes, no reordering
+        assert "\\x1b[2J" in first and "**90 / 90 points**" in first  # shown, as text, on the line it raised on
+    from grader import gradebook
+
+    gradebook.write_feedback(tmp_path, "mallory", result)
+    markdown = (tmp_path / "feedback" / "mallory.md").read_text().splitlines()
+    fence, faked_outside, faked_inside = None, 0, 0
+    for line in markdown:  # CommonMark: a block opened by N backticks closes at a line of N or more
+        stripped = line.strip()
+        if fence is None and stripped.startswith("```"):
+            fence = stripped[:len(stripped) - len(stripped.lstrip("`"))]
+        elif fence is not None and stripped.startswith(fence) and set(stripped) == {"`"}:
+            fence = None
+        elif "**90 / 90 points**" in line:
+            faked_inside, faked_outside = faked_inside + (fence is not None), faked_outside + (fence is None)
+    assert faked_inside and not faked_outside  # only inside code blocks, never read as Markdown
