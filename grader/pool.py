@@ -13,6 +13,7 @@ submission tried again once.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -26,6 +27,7 @@ from grader import gradebook, submissions
 from grader.course import Day
 from grader.results import DayResult
 
+_SUBMISSIONS = itertools.count(1)  # this grading process's submissions, in order
 RETRIES = 1  # a grading process that dies mid-submission (not the student's doing) gets one more try
 UNREADABLE = "could not be read"  # a record's status when the grader was not allowed to read the submission
 
@@ -241,7 +243,9 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
 def _prepare(task: dict, day: Day, staging: Path, box, config: dict, current: dict):
     from grader.suite_session import Round
 
-    work = staging / gradebook.file_stem(task["student"])
+    # A number, not the student's id: the zygote's memory, which every later worker inherits,
+    # keeps the folder names it was sent, and a student could read earlier students' ids there.
+    work = staging / f"submission-{next(_SUBMISSIONS)}"
     shutil.rmtree(work, ignore_errors=True)
     current["work"] = work
     sub = submissions.Submission(task["student"], Path(task["path"]), task["kind"], tuple(task["notes"]))
