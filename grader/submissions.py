@@ -415,6 +415,19 @@ def _without_missing_imports(code: str, own: set[str], path: Path, notes: list[s
     return "\n".join(lines)
 
 
+def _without_imports_of(code: str, module: str) -> str:
+    """A shared import cell as it goes into `module`: `from helpers import twice` would make
+    helpers.py import itself, so there it is commented out."""
+    lines = code.splitlines()
+    for node in ast.parse(code).body:
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [] if node.level else [node.module or ""]
+        if any(name.split(".")[0] == module for name in names):
+            for i in range(node.lineno - 1, node.end_lineno):
+                lines[i] = f"# (this module itself) {lines[i]}"
+    return "\n".join(lines)
+
+
 def _installed(name: str, util) -> bool:
     try:
         return bool(name) and util.find_spec(name) is not None
@@ -472,7 +485,8 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
                 continue
         numbers = ", ".join(str(n) for n, _ in shared + parts)
         pieces = [f"# {module}.py, made by the grader from the code cells {numbers} of {path.name}"]
-        pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(shared + parts)]
+        own = [(n, _without_imports_of(code, module)) for n, code in shared]
+        pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(own + parts)]
         # backslashreplace: a notebook named on another system (not UTF-8), or a cell holding a lone
         # surrogate, still makes a module; a surrogate then reads \udceb in it
         with open(target, "w", encoding="utf-8", errors="backslashreplace") as out:

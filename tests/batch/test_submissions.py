@@ -6,6 +6,8 @@ import dataclasses
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -240,6 +242,19 @@ def test_an_import_cell_naming_a_package_not_installed_here_does_not_stop_every_
     namespace: dict = {}
     exec(compile(losses, "losses.py", "exec"), namespace)
     assert namespace["mse"](namespace["np"].ones(2), namespace["np"].zeros(2)) == 1.0
+
+
+def test_a_shared_import_of_the_students_own_helper_module_is_not_copied_into_that_module(tmp_path):
+    path = notebook(tmp_path / "ann.ipynb", [
+        ("import numpy as np\nfrom helpers import twice\n", []),
+        ("# module: helpers\ndef twice(v):\n    return 2 * v\n", []),
+        ("# module: losses\ndef mse(y_pred, y):\n    return float(np.mean(twice(y_pred - y) ** 2)) / 4\n", []),
+    ])
+    result = unpacked(tmp_path, path, "notebook")
+    assert "# (this module itself) from helpers import twice" in (result.folder / "helpers.py").read_text()
+    done = subprocess.run([sys.executable, "-c", "import losses, numpy as np; print(losses.mse(np.ones(2), np.zeros(2)))"],
+                          cwd=result.folder, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "1.0", done.stderr
 
 
 def test_a_file_the_grader_may_not_read_is_left_out_with_a_note_and_the_rest_is_graded():
