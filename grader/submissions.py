@@ -347,14 +347,30 @@ def _cell_module(cell: dict, source: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _exercise_ids(day: Day) -> list[str]:
+    try:  # every exercise of the day: a run may grade only some (--exercises)
+        return [ex.id for ex in load_day(day.id).exercises]
+    except ManifestError:
+        return [ex.id for ex in day.exercises]
+
+
+def _notebook_modules(folder: Path) -> set[str]:
+    """Names of the modules that notebooks beside this one mark (`# module: helpers`)."""
+    names: set[str] = set()
+    for notebook in folder.glob("*.ipynb"):
+        try:
+            cells = _read_notebook(notebook)
+        except (Unusable, OSError):
+            continue
+        names |= {m for cell in cells if (m := _cell_module(cell, _cell_source(cell)))}
+    return names
+
+
 def _exercise_names(chunks: dict, day: Day, path: Path, notes: list[str]) -> dict:
     """Marked names as the exercises' ids where only the case differs (`Losses`); another name
     stays a module of the student's own (a helper the others import), and is named in a note in
     case it is a typo."""
-    try:  # every exercise of the day: a run may grade only some (--exercises)
-        ids = [ex.id for ex in load_day(day.id).exercises]
-    except ManifestError:
-        ids = [ex.id for ex in day.exercises]
+    ids = _exercise_ids(day)
     by_lower = {i.lower(): i for i in ids}
     named: dict = {}
     for module, parts in chunks.items():
@@ -476,7 +492,12 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
             notes.append(f"{path.name}: no cell starts with `# module: <name>`, so all its code cells were graded "
                          f"as {', '.join(sorted(chunks))}; mark the cells to grade only what belongs to each")
     chunks = _exercise_names(chunks, day, path, notes)
-    shared = [(number, _without_missing_imports(code, set(chunks), path, notes)) for number, code in shared]
+    # The student's own modules are never "not installed": the exercises, other notebooks' and
+    # .py files of the submission (backprop.py beside house_prices.ipynb), and this notebook's.
+    own = set(chunks) | set(_exercise_ids(day)) | {p.stem for p in dest.glob("*.py")}
+    if keep_existing:  # a notebook inside a submission folder (never a class folder of other students)
+        own |= _notebook_modules(path.parent)
+    shared = [(number, _without_missing_imports(code, own, path, notes)) for number, code in shared]
     for module, parts in chunks.items():
         target = dest / f"{module}.py"
         if target.exists():

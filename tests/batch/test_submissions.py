@@ -257,6 +257,20 @@ def test_a_shared_import_of_the_students_own_helper_module_is_not_copied_into_th
     assert done.stdout.strip() == "1.0", done.stderr
 
 
+def test_a_shared_import_of_another_exercise_module_of_the_submission_is_kept(tmp_path):
+    folder = tmp_path / "ann"  # backprop.py beside a house_prices notebook, as the spec allows
+    folder.mkdir()
+    (folder / "backprop.py").write_text(solution_body("backprop"))
+    notebook(folder / "house_prices.ipynb", [
+        ("import numpy as np\nfrom backprop import two_layer_loss\n", []),
+        ("# module: house_prices\ndef loss_of(params, X, y):\n    return two_layer_loss(params, X, y)[0]\n", []),
+    ])
+    result = unpacked(tmp_path, folder, "folder")
+    module = (result.folder / "house_prices.py").read_text()
+    assert "\nfrom backprop import two_layer_loss" in module and "not installed" not in module
+    assert not any("not installed" in note for note in result.notes)
+
+
 def test_a_file_the_grader_may_not_read_is_left_out_with_a_note_and_the_rest_is_graded():
     """A real permission denial: as root, a forked child that has dropped to another uid unpacks."""
     base = Path(tempfile.mkdtemp(prefix="unreadable-"))  # not pytest's folders: they are 0700
