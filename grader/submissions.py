@@ -267,6 +267,7 @@ def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
     for exc in unreadable:
         where = Path(exc.filename).relative_to(source) if exc.filename and str(exc.filename).startswith(str(source)) \
             else exc.filename
+        where = "the submitted folder" if str(where) == "." else where
         notes.append(f"{where} could not be read ({exc.strerror or exc}) and was not graded: ask the "
                      f"instructor to check its permissions")
     _exact_module_names(dest, day, notes)  # before the notebooks: a .py file next to one wins

@@ -152,7 +152,7 @@ def _check_out(out: Path, repo: Path, site: Path | None, force: bool) -> Path:
     if target == repo or target in repo.parents:
         raise ReleaseError(f"--out {out} is the course repository or a folder holding it; choose another --out")
     # What the release reads: writing into one of these, or replacing one, would destroy or copy itself.
-    sources = [repo / name for name in ("exercises", "docs", "solutions", "grader", "site")]
+    sources = [(repo / name).resolve() for name in ("exercises", "docs", "solutions", "grader", "site")]
     sources += [PACKAGE_DIR] + ([Path(site).resolve()] if site is not None else [])
     for source in sources:
         if target == source or source in target.parents or target in source.parents:
