@@ -271,12 +271,13 @@ def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
         notes.append(f"{where} could not be read ({exc.strerror or exc}) and was not graded: ask the "
                      f"instructor to check its permissions")
     _exact_module_names(dest, day, notes)  # before the notebooks: a .py file next to one wins
-    for notebook in sorted(source.glob("*.ipynb")):
-        if notebook.is_file() and not notebook.is_symlink():
-            try:
-                _write_notebook_modules(notebook, dest, day, notes, keep_existing=True)
-            except Unusable as exc:  # one damaged notebook of several (nbgrader's layout): the others still count
-                notes.append(f"{exc}; its cells were not graded")
+    notebooks = [p for p in sorted(source.glob("*.ipynb")) if p.is_file() and not p.is_symlink()]
+    marked = _notebook_modules(notebooks)  # read once for all of them, not once per notebook
+    for notebook in notebooks:
+        try:
+            _write_notebook_modules(notebook, dest, day, notes, beside=marked)
+        except Unusable as exc:  # one damaged notebook of several (nbgrader's layout): the others still count
+            notes.append(f"{exc}; its cells were not graded")
 
 
 def _extract_zip(path: Path, dest: Path, notes: list[str]) -> None:
@@ -355,10 +356,10 @@ def _exercise_ids(day: Day) -> list[str]:
         return [ex.id for ex in day.exercises]
 
 
-def _notebook_modules(folder: Path) -> set[str]:
-    """Names of the modules that notebooks beside this one mark (`# module: helpers`)."""
+def _notebook_modules(notebooks: list[Path]) -> set[str]:
+    """Names of the modules these notebooks mark (`# module: helpers`)."""
     names: set[str] = set()
-    for notebook in folder.glob("*.ipynb"):
+    for notebook in notebooks:
         try:
             cells = _read_notebook(notebook)
         except (Unusable, OSError):
@@ -465,7 +466,10 @@ def _read_notebook(path: Path) -> list[dict]:
     return [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
 
 
-def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], keep_existing: bool = False) -> None:
+def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], beside: set[str] | None = None) -> None:
+    """Modules from the notebook's cells into dest. beside: the modules that the notebooks of the
+    same submission folder mark (a .py file already in dest then wins); None for a notebook handed
+    in alone."""
     cells = _read_notebook(path)
     chunks: dict[str, list[tuple[int, str]]] = {}
     shared: list[tuple[int, str]] = []
@@ -495,20 +499,18 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
     chunks = _exercise_names(chunks, day, path, notes)
     # The student's own modules are never "not installed": the exercises, other notebooks' and
     # .py files of the submission (backprop.py beside house_prices.ipynb), and this notebook's.
-    own = set(chunks) | set(_exercise_ids(day)) | {p.stem for p in dest.glob("*.py")}
-    if keep_existing:  # a notebook inside a submission folder (never a class folder of other students)
-        own |= _notebook_modules(path.parent)
+    own = set(chunks) | set(_exercise_ids(day)) | {p.stem for p in dest.glob("*.py")} | (beside or set())
     shared = [(number, _without_missing_imports(code, own, path, notes)) for number, code in shared]
     for module, parts in chunks.items():
         target = dest / f"{module}.py"
         if target.exists():
-            if keep_existing:
+            if beside is not None:
                 notes.append(f"{path.name}: cells for {module} were ignored: {module}.py is in the folder")
                 continue
         numbers = ", ".join(str(n) for n, _ in shared + parts)
         pieces = [f"# {module}.py, made by the grader from the code cells {numbers} of {path.name}"]
-        own = [(n, _without_imports_of(code, module)) for n, code in shared]
-        pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(own + parts)]
+        copied = [(n, _without_imports_of(code, module)) for n, code in shared]
+        pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(copied + parts)]
         # backslashreplace: a notebook named on another system (not UTF-8), or a cell holding a lone
         # surrogate, still makes a module; a surrogate then reads \udceb in it
         with open(target, "w", encoding="utf-8", errors="backslashreplace") as out:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXERCISES, ROOT, SOLUTIONS
+from tests.feedback.test_watch_command import MISSING_2, watched  # noqa: F401 - watched is a fixture
 from tests.test_cli import GRADER, grader
 
 STATUS = ["status", "day13", "--json", "--path", str(SOLUTIONS)]
@@ -210,28 +211,18 @@ def test_ctrl_c_during_grade_leaves_no_traceback_from_the_summary_plot_helper(tm
 
 # --- watch ------------------------------------------------------------------------------------
 
-def test_watch_survives_a_file_name_that_is_not_utf8_and_stops_when_its_folder_goes(tmp_path):
-    from tests.feedback.test_watch_command import MISSING_2, Watcher
-
-    folder = tmp_path / "exercises"
-    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    watcher = Watcher(folder)
-    try:
-        watcher.wait_for("Watching")
-        os.close(os.open(os.fsencode(folder) + b"/\xff.txt", os.O_WRONLY | os.O_CREAT, 0o644))
-        watcher.wait_for("not UTF-8")
-        time.sleep(0.5)  # a save while the new watcher is running
-        path = folder / "losses.py"
-        path.write_text(path.read_text().replace(*MISSING_2))
-        watcher.wait_for("✗ losses: 5 / 10 points")
-        shutil.rmtree(folder)
-        watcher.wait_for(f"grader: error: {folder} was deleted or moved: stopped watching")
-        assert watcher.proc.wait(timeout=20) == 2
-        assert not any("Traceback" in line for line in watcher.seen), watcher.seen
-    finally:
-        if watcher.proc.poll() is None:
-            watcher.proc.kill()
-            watcher.proc.wait()
+def test_watch_survives_a_file_name_that_is_not_utf8_and_stops_when_its_folder_goes(watched):
+    folder, watcher = watched  # the watch tests' own fixture: a copy of the solutions, watched
+    os.close(os.open(os.fsencode(folder) + b"/\xff.txt", os.O_WRONLY | os.O_CREAT, 0o644))
+    watcher.wait_for("not UTF-8")
+    time.sleep(0.5)  # a save while the new watcher is running
+    path = folder / "losses.py"
+    path.write_text(path.read_text().replace(*MISSING_2))
+    watcher.wait_for("✗ losses: 5 / 10 points")
+    shutil.rmtree(folder)
+    watcher.wait_for(f"grader: error: {folder} was deleted or moved: stopped watching")
+    assert watcher.proc.wait(timeout=20) == 2
+    assert not any("Traceback" in line for line in watcher.seen), watcher.seen
 
 
 # --- hints --------------------------------------------------------------------------------------
