@@ -249,6 +249,8 @@ class StudentProcess:
         self._imported[module] = None
 
     def request(self, target: dict, label: str, args, kwargs, *, timeout=None, want="value", allow_warnings=True):
+        if self.stopped:  # the submission's time is up: no worker is started again
+            raise TimedOut(self.stopped)
         self.start()
         self._await_ready()
         message = {

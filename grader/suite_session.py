@@ -33,7 +33,7 @@ from grader.fixtures import Fixtures
 from grader.misconceptions import recording
 from grader.results import DayResult, ExerciseResult, TestResult
 from grader.runner import GraderError, _score, _Session, place_of, pytest_args
-from grader.student import StudentProcess, TimedOut
+from grader.student import StudentProcess
 from grader.worker import GC_THRESHOLDS
 
 
@@ -51,16 +51,11 @@ class Round:
 
 
 def _stop(student: StudentProcess, budget: float) -> None:
-    """Out of time (runs on the watchdog thread): kill the worker, fail every call still to come."""
-
-    why = f"grading stopped: this submission used up its time budget of {budget:g} s (several functions that never finish?)"
-
-    def refuse(*args, **kwargs):
-        raise TimedOut(why)
-
-    student.stopped = why
-    student.request = refuse
-    student.kill()  # the call waiting on it now fails as a dead worker
+    """Out of time (runs on the watchdog thread): kill the worker; every call still to come fails
+    with this reason (StudentProcess.stopped), and so does the one waiting on the worker."""
+    student.stopped = (f"grading stopped: this submission used up its time budget of {budget:g} s "
+                       f"(several functions that never finish?)")
+    student.kill()
 
 
 def _all_failed(day: Day, items, seed: int, reason: str) -> DayResult:
