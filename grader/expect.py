@@ -12,6 +12,7 @@ import numpy as np
 
 from grader import gradcheck
 from grader.misconceptions.recording import Comparison, note_comparison
+from grader.student import StudentError
 
 
 class Wrong(AssertionError):
@@ -157,6 +158,16 @@ def _note(what, answer, expected, inputs, context, part, result) -> None:
 def _message(what: str, result, inputs, seed) -> str:
     text = f"{what} is wrong{_inputs(inputs)}\n" + "\n".join("  " + line for line in result.describe().splitlines())
     return text + (f"\n  (seed {seed})" if seed is not None else "")
+
+
+def without_warnings(function, *args, inputs: dict):
+    """Call a student function on args; a warning it causes fails the test, with the inputs shown."""
+    try:
+        return function(*args, allow_warnings=False)
+    except StudentError as exc:
+        if not exc.raised("Warning"):
+            raise
+        raise StudentError(f"{exc}{_inputs(inputs)}", exc.exc_type, exc.exc_types) from None
 
 
 def that(condition: bool, message: str) -> None:
