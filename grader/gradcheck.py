@@ -160,6 +160,7 @@ class CheckResult:
     n_failed: int = 0
     n_checked: int = 0
     ratio_spread: float | None = None  # median |r_i - median| / |median|: small = constant factor
+    ratio_farthest: float | None = None  # max |r_i - median| / |median|: small = the factor explains every entry
     # A large tensor's sampled entries: (flat indices, their central differences); None if all were checked.
     sampled: tuple | None = None
 
@@ -189,6 +190,8 @@ class CheckResult:
         r, spread = self.median_ratio, self.ratio_spread
         if self.passed or r is None or spread is None or spread > 0.05 or abs(r - 1) < 0.01:
             return ""
+        if self.ratio_farthest is not None and self.ratio_farthest > 0.05:  # a factor, but not everywhere
+            return f"most of your values are about {r:.3g}x the expected ones, but not all of them"
         if abs(r + 1) < 0.01:
             return "your values are about -1x the expected ones: the sign is flipped"
         return f"your values are about {r:.3g}x the expected ones"
@@ -310,15 +313,16 @@ def _errors(got, expected, scale, lo=None, hi=None) -> np.ndarray:
     return err
 
 
-def _ratio(got, expected, scale) -> tuple[float | None, float | None]:
-    """Median of got/expected where expected is not tiny, and how much the ratios scatter."""
+def _ratio(got, expected, scale) -> tuple[float | None, float | None, float | None]:
+    """Median of got/expected where expected is not tiny, how much the ratios scatter (median
+    deviation), and how far the farthest one is from the median."""
     keep = np.abs(expected) > TINY_FRACTION * scale
     if not keep.any():
-        return None, None
+        return None, None, None
     r = got[keep] / expected[keep]
     med = float(np.median(r))
-    spread = float(np.median(np.abs(r - med))) / max(abs(med), 1e-300)
-    return med, spread
+    deviation = np.abs(r - med) / max(abs(med), 1e-300)
+    return med, float(np.median(deviation)), float(deviation.max())
 
 
 class _Labels:
@@ -344,15 +348,15 @@ def _verdict(name, shape, got, expected, err, rtol, labels: _Labels, scale, note
     failing = np.flatnonzero(err > rtol)
     order = failing[np.argsort(-err[failing], kind="stable")][:MAX_SHOWN]
     worst = [Mismatch(labels[k], float(expected[k]), float(got[k]), float(err[k])) for k in order]
-    median_ratio = spread = None
+    median_ratio = spread = farthest = None
     if failing.size:  # the ratio hint is for a wrong answer only (two medians: not worth it on a pass)
         entries = np.arange(len(labels)) < labels.n_entries
-        median_ratio, spread = _ratio(got[entries], expected[entries], scale)
+        median_ratio, spread, farthest = _ratio(got[entries], expected[entries], scale)
     return CheckResult(passed=failing.size == 0, name=name,
                        max_error=float(err.max()) if err.size else 0.0, rtol=rtol,
                        shape_expected=tuple(shape), shape_got=tuple(shape), worst=worst,
                        median_ratio=median_ratio, note=note, n_failed=int(failing.size),
-                       n_checked=int(err.size), ratio_spread=spread)
+                       n_checked=int(err.size), ratio_spread=spread, ratio_farthest=farthest)
 
 
 # --------------------------------------------------------------------------- values

@@ -179,6 +179,17 @@ def test_sign_flip_fails_and_ratio_says_minus_one(inputs, dtype):
     assert "sign is flipped" in result.describe()
 
 
+def test_a_sign_flip_on_most_entries_only_is_not_called_a_flipped_sign():
+    # A signed mean where the mean of |slopes| is asked: the sign flips only where every slope is
+    # negative; the entry whose slopes have both signs is off by another factor.
+    expected = np.array([-0.8, -1.5, 0.25, -2.0])
+    got = np.array([0.8, 1.5, 0.05, 2.0])
+    result = gc.compare(got, expected, name="sensitivity")
+    assert not result.passed and result.median_ratio == pytest.approx(-1.0)
+    assert "most of your values are about -1x the expected ones, but not all of them" in result.describe()
+    assert "sign is flipped" not in result.describe()
+
+
 @st.composite
 def tanh_layer_inputs(draw):
     """Pre-activations with at least one |z| >= 1 (near 0, 1 - z^2 and tanh' nearly agree),

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from grader import expect, gradcheck
+from grader.student import StudentError
 from grader.suites.day13 import _nets
 
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
@@ -112,11 +113,21 @@ def houses():
     return _nets.house_split(SPLIT_SEED, TEST_ROWS)
 
 
+# A mistake in backprop.py often shows up first here, in the student's own training.
+USES_BACKPROP = ("train_house_price_model trains with your backprop.two_layer_loss: if backprop fails its "
+                 "own tests, mend it first")
+
+
 def train(student, houses, *, epochs, seed, hidden=HIDDEN, lr=LR):
     """The student's (params, losses), checked for the contract's structure."""
     what = f"house_prices.train_house_price_model(X, y, hidden={hidden}, lr={lr}, epochs={epochs}, seed={seed})"
-    got = student.house_prices.train_house_price_model(houses.X_train, houses.y_train, hidden=hidden, lr=lr,
-                                                       epochs=epochs, seed=seed, timeout=TRAIN_TIMEOUT)
+    try:
+        got = student.house_prices.train_house_price_model(houses.X_train, houses.y_train, hidden=hidden, lr=lr,
+                                                           epochs=epochs, seed=seed, timeout=TRAIN_TIMEOUT)
+    except StudentError as exc:
+        if type(exc) is not StudentError or not exc.exc_type:  # a stub, a timeout, a crash: as it is
+            raise
+        raise StudentError(f"{exc}\n  {USES_BACKPROP}", exc.exc_type, exc.exc_types) from None
     params, losses = _nets.unpack(got, 2, what, "(params, losses)")
     expect.that(isinstance(params, dict), f"{what}: params should be a dict, got {type(params).__name__}")
     d = houses.X_train.shape[1]
@@ -128,7 +139,8 @@ def train(student, houses, *, epochs, seed, hidden=HIDDEN, lr=LR):
     losses = expect.number_sequence(losses, f"{what}: losses")
     expect.that(losses.shape == (epochs,),
                 f"{what}: losses should hold one loss per epoch, shape ({epochs},), got shape {losses.shape}")
-    expect.that(bool(np.all(np.isfinite(losses))), f"{what}: some losses are not finite (NaN or inf)")
+    expect.that(bool(np.all(np.isfinite(losses))),
+                f"{what}: some losses are not finite (NaN or inf) (too large a step? or: {USES_BACKPROP})")
     return {k: np.asarray(params[k], np.float64) for k in shapes}, losses.astype(np.float64), what
 
 
@@ -165,6 +177,12 @@ def test_each_epoch_is_one_gradient_descent_step(student, houses, rng, seed):
     p_k, losses_k, _ = train(student, houses, epochs=k, seed=train_seed, hidden=hidden, lr=lr)
     p_next, losses_next, what = train(student, houses, epochs=k + 1, seed=train_seed, hidden=hidden, lr=lr)
     X, y = houses.X_train, houses.y_train
+    # Both runs start from the seed's weights, so their first losses agree unless the start is not
+    # drawn from the seed: then say that, not "losses[0] is 1.07x" (test_same_seed_same_result).
+    expect.that(bool(np.isclose(losses_next[0], losses_k[0], rtol=gradcheck.default_rtol(np.float32), atol=0)),
+                f"{what}: its first loss, {losses_next[0]:.6g}, is not the first loss of a run of {k} epochs "
+                f"with the same seed, {losses_k[0]:.6g}: two runs with the same seed should start from the "
+                f"same weights; draw them from np.random.default_rng(seed) (seed {seed})")
     # Training may run in float32, so float32 tolerances; the usual bugs miss by far more.
     expect.values(losses_next[:k], losses_k, dtype=np.float32, seed=seed,
                   what=f"{what}: its first {k} losses against a run of {k} epochs with the same seed")
