@@ -44,6 +44,7 @@ from grader.course import Day, ManifestError, load_day
 MAX_FILES = 300
 MAX_BYTES = 20 * 1024**2
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
+MAX_MODULE_NAME = 100  # characters: a longer name cannot be a file name everywhere (255 bytes on Linux)
 MAX_DEPTH = 3  # folders below a submission searched for its modules: repo-main/exercises/day13/
 JUNK = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv", "node_modules", ".DS_Store"}
 KIND_ORDER = {"folder": 0, "zip": 1, "notebook": 2}  # one submission per student: the first of these wins
@@ -415,21 +416,35 @@ def _imports_only(code: str) -> bool:
 def _without_missing_imports(code: str, own: set[str], path: Path, notes: list[str]) -> str:
     """An import-only cell goes into every module: an import of a package not installed where the
     code is graded (matplotlib, pandas for a plot) would stop every module from importing, so it is
-    commented out, and only code that uses the package fails."""
+    commented out, and only code that uses the package fails. One note says what was left out."""
     import importlib.util
 
     lines = code.splitlines()
+    installed: dict[str, bool] = {}
+    left_out: list[str] = []
+    missing: dict[str, None] = {}  # ordered set
     for node in ast.parse(code).body:  # _imports_only parsed it already
         if isinstance(node, ast.ImportFrom) and node.level:
             continue  # relative: the student's own package
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-        missing = [n for n in names if n.split(".")[0] not in own and not _installed(n.split(".")[0], importlib.util)]
-        if not missing:
+        absent = []
+        for top in (n.split(".")[0] for n in names):
+            if top not in own and not installed.setdefault(top, _installed(top, importlib.util)):
+                absent.append(top)
+        if not absent:
             continue
+        # the statement's own lines, not ast.get_source_segment: that splits the whole cell at
+        # every call, and a cell of 10,000 imports took minutes
+        left_out.append(" ".join(line.strip() for line in lines[node.lineno - 1:node.end_lineno]))
         for i in range(node.lineno - 1, node.end_lineno):
             lines[i] = f"# (not installed where this is graded) {lines[i]}"
-        notes.append(f"{path.name}: `{ast.get_source_segment(code, node)}` was left out of the import cell copied into "
-                     f"every module: {', '.join(missing)} is not installed where your code is graded")
+        missing.update(dict.fromkeys(absent))
+    if left_out:
+        shown = ", ".join(f"`{statement[:80]}`" for statement in left_out[:3])
+        more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+        packages = ", ".join(list(missing)[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        notes.append(f"{path.name}: {shown}{more} left out of the import cell copied into every module: "
+                     f"{packages} {'is' if len(missing) == 1 else 'are'} not installed where your code is graded")
     return "\n".join(lines)
 
 
@@ -458,7 +473,7 @@ def _read_notebook(path: Path) -> list[dict]:
         raise Unusable(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; clear its outputs and hand it in again")
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # nested 200,000 deep
         raise Unusable(f"{path.name} is not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
@@ -501,7 +516,14 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
     # .py files of the submission (backprop.py beside house_prices.ipynb), and this notebook's.
     own = set(chunks) | set(_exercise_ids(day)) | {p.stem for p in dest.glob("*.py")} | (beside or set())
     shared = [(number, _without_missing_imports(code, own, path, notes)) for number, code in shared]
+    # What the notebook writes counts against the submission's limits, as copied files do: the
+    # shared cell goes into every module, so many tiny marked cells would multiply a large one.
+    files, size = _folder_usage(dest)
     for module, parts in chunks.items():
+        if len(module) > MAX_MODULE_NAME:
+            notes.append(f"{path.name}: cells marked `# module: {module[:40]}...` were ignored: a module name may "
+                         f"have at most {MAX_MODULE_NAME} characters")
+            continue
         target = dest / f"{module}.py"
         if target.exists():
             if beside is not None:
@@ -513,5 +535,17 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
         pieces += [f"# --- cell {n} ---\n{code}\n" for n, code in sorted(copied + parts)]
         # backslashreplace: a notebook named on another system (not UTF-8), or a cell holding a lone
         # surrogate, still makes a module; a surrogate then reads \udceb in it
-        with open(target, "w", encoding="utf-8", errors="backslashreplace") as out:
-            out.write("\n\n".join(pieces) + "\n")
+        text = ("\n\n".join(pieces) + "\n").encode("utf-8", errors="backslashreplace")
+        if files + 1 > MAX_FILES or size + len(text) > MAX_BYTES:
+            notes.append(f"{path.name}: stopped making modules at {module}.py: a submission may hold at most "
+                         f"{MAX_FILES} files and {MAX_BYTES // 2**20} MB, and each module made from a notebook "
+                         f"holds its import cells again")
+            break
+        target.write_bytes(text)
+        files, size = files + 1, size + len(text)
+
+
+def _folder_usage(folder: Path) -> tuple[int, int]:
+    """How many files a submission's copy holds, and their bytes."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)

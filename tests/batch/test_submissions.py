@@ -238,10 +238,60 @@ def test_an_import_cell_naming_a_package_not_installed_here_does_not_stop_every_
     assert "# (not installed where this is graded) import no_such_plotting_lib as plt" in losses
     assert "# (not installed where this is graded)     read," in losses
     assert "\nimport numpy as np" in losses and "\nfrom math import tau" in losses
-    assert any("no_such_plotting_lib is not installed where your code is graded" in n for n in result.notes)
+    assert [n for n in result.notes if "left out of the import cell" in n] == [
+        "ann.ipynb: `import no_such_plotting_lib as plt`, `from no_such_table_lib.io import ( read, )` left out of "
+        "the import cell copied into every module: no_such_plotting_lib, no_such_table_lib are not installed where "
+        "your code is graded"]
     namespace: dict = {}
     exec(compile(losses, "losses.py", "exec"), namespace)
     assert namespace["mse"](namespace["np"].ones(2), namespace["np"].zeros(2)) == 1.0
+
+
+def test_an_import_cell_of_thousands_of_missing_imports_is_unpacked_at_once_with_one_note(tmp_path):
+    # Each import used to be re-found in the whole cell (quadratic): 10,000 lines took minutes.
+    path = notebook(tmp_path / "ann.ipynb", [
+        ("import numpy as np\n" + "import no_such_lib\n" * 20_000 + "import no_such_other\n", []),
+        ("# module: losses\n" + solution_body("losses"), []),
+    ])
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == ["losses"]
+    left_out = [n for n in result.notes if "left out of the import cell" in n]
+    assert left_out == ["ann.ipynb: `import no_such_lib`, `import no_such_lib`, `import no_such_lib` and 19998 more "
+                        "left out of the import cell copied into every module: no_such_lib, no_such_other are not "
+                        "installed where your code is graded"]
+
+
+def test_a_notebook_cannot_write_more_than_a_submission_may_hold(tmp_path):
+    # The shared import cell goes into every marked module: a big one and many tiny modules would
+    # multiply it (a 1 MB notebook wrote 200 MB).
+    padding = "# " + "x" * 1000 + "\n"
+    cells = [("import numpy as np\n" + padding * 200, [])]  # 200 kB, imports only
+    cells += [("# module: losses\n" + solution_body("losses"), [])]
+    cells += [(f"# module: m{i}\nX = {i}\n", []) for i in range(MAX_FILES + 50)]
+    path = notebook(tmp_path / "ann.ipynb", cells)
+    result = unpacked(tmp_path, path, "notebook")
+    written = [p for p in result.folder.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in written) <= MAX_BYTES and len(written) <= MAX_FILES
+    assert "losses" in result.modules
+    assert any("stopped making modules at" in note for note in result.notes)
+
+
+def test_a_module_name_too_long_for_a_file_name_costs_only_its_cells(tmp_path):
+    path = notebook(tmp_path / "ann.ipynb", [
+        ("import numpy as np\n", []),
+        ("# module: losses\n" + solution_body("losses"), []),
+        ("# module: " + "m" * 300 + "\nX = 1\n", []),
+    ])
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == ["losses"] and not result.problem
+    assert any("a module name may have at most 100 characters" in note for note in result.notes)
+
+
+def test_a_notebook_nested_too_deep_to_read_says_so(tmp_path):
+    path = tmp_path / "ann.ipynb"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    result = unpacked(tmp_path, path, "notebook")
+    assert result.modules == [] and "not a readable notebook (RecursionError" in result.problem
 
 
 def test_a_shared_import_of_the_students_own_helper_module_is_not_copied_into_that_module(tmp_path):
