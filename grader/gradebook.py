@@ -33,6 +33,7 @@ HISTOGRAM_BINS = 10
 # Bytes of a student id kept whole in file names: ".<id>.json.<8 random>.tmp", a temporary
 # name of write_atomic, must stay within the usual 255-byte limit of a file name.
 MAX_STEM_BYTES = 200
+_SHORTENED = re.compile(r"~[0-9a-f]{16}$")  # how file_stem ends a shortened id
 
 
 # --------------------------------------------------------------------------- atomic files
@@ -124,9 +125,11 @@ def ungraded(day: Day, seed: int, why: str) -> DayResult:
 
 def file_stem(student: str) -> str:
     """The student id as the stem of their files: the id itself, unless it is too long for a
-    file name; then its first bytes and a digest of the whole id (still one id, one name)."""
+    file name; then its first bytes and a digest of the whole id (still one id, one name). An id
+    that itself ends like such a name (`~` and 16 hex digits) is shortened the same way, so no
+    student can hand in under the name of another's files."""
     raw = student.encode("utf-8", "surrogateescape")
-    if len(raw) <= MAX_STEM_BYTES:
+    if len(raw) <= MAX_STEM_BYTES and not _SHORTENED.search(student):
         return student
     digest = hashlib.sha256(raw).hexdigest()[:16]
     head = raw[: MAX_STEM_BYTES - len(digest) - 1].decode("utf-8", "ignore")  # no half character
@@ -161,7 +164,9 @@ def load_graded(out: Path, student: str, day: Day | None = None) -> tuple[dict, 
         result = result_from_json(record["result"], day)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return (record, result) if record.get("version") == RECORD_VERSION else None
+    if record.get("version") != RECORD_VERSION or record.get("student") != student:
+        return None  # an older grader's, or another student's (two ids, one file name on this disk)
+    return record, result
 
 
 def load_record(out: Path, student: str) -> dict | None:

@@ -3,7 +3,7 @@ through what the grading process learns from a round (grader.ahead's plan of req
 
 from __future__ import annotations
 
-from .classroom import copy_solutions, grades, run_grade
+from .classroom import STUBS, copy_solutions, grades, run_grade
 
 
 def test_a_worker_that_renumbers_its_handles_cannot_make_the_next_students_fail(tmp_path):
@@ -49,3 +49,18 @@ def test_a_worker_cannot_read_earlier_students_ids_in_the_memory_it_inherits(tmp
     assert run_grade(subs, out, "--exercises", "losses", "--jobs", "1", "--seed", "2").returncode == 0
     feedback = (out / "feedback" / "zed.md").read_text()
     assert "RuntimeError: seen: ." in feedback  # the scan ran, and found neither id
+
+
+def test_a_student_named_like_anothers_shortened_file_name_has_files_of_their_own(tmp_path):
+    from grader.gradebook import file_stem
+
+    subs = tmp_path / "submissions"
+    long_id = "a" * 227  # too long for a file name: its files are named `head~digest`
+    copy_solutions(subs / long_id, ("losses",))
+    copy_solutions(subs / file_stem(long_id), ("losses",), source=STUBS)  # the stubs: nothing done
+    out = tmp_path / "out"
+    for run in range(2):  # the second run reuses the records: each must still be its own student's
+        done = run_grade(subs, out, "--exercises", "losses", "--jobs", "1", "--seed", "3")
+        assert done.returncode == 0, done.stderr
+        assert {s: row["score"] for s, row in grades(out).items()} == {long_id: "10", file_stem(long_id): "0"}
+    assert len(list((out / "results").glob("*.json"))) == 2
