@@ -127,23 +127,33 @@ def fingerprint(sub: Submission) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         return digest.hexdigest()
-    budget = MAX_BYTES * 4
+    # Every entry's name and kind; then, in the order the copy takes them (and beyond its limits),
+    # the bytes of the files grading reads. Times only stand for what is not read, so that a class
+    # downloaded again is not regraded, and a file edited past the limit still counts as changed.
     for dirpath, dirnames, filenames in os.walk(sub.path):
         dirnames.sort()
         for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
             path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, sub.path)
-            info = os.lstat(path)
+            mode = os.lstat(path).st_mode
             # fsencode: the name's own bytes, also when they are not UTF-8
-            digest.update(b"\0" + os.fsencode(rel) + f"\0{info.st_mode:o}\0".encode())
-            if stat.S_ISLNK(info.st_mode):
+            digest.update(b"\0" + os.fsencode(os.path.relpath(path, sub.path)) + f"\0{mode:o}\0".encode())
+            if stat.S_ISLNK(mode):
                 digest.update(os.fsencode(os.readlink(path)))
-            elif stat.S_ISREG(info.st_mode) and info.st_size <= budget:
-                budget -= info.st_size
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
-            else:  # beyond what we would ever copy: its size and time stand for it
-                digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
+    files, _, _ = _copyable_files(sub.path)  # what cannot be listed is not graded either (unpack says so)
+    budget = MAX_BYTES * 4
+    for rel in files:
+        path = sub.path / rel
+        info = path.stat()
+        notebook = len(rel.parts) == 1 and rel.suffix == ".ipynb"  # always read whole (up to its limit)
+        digest.update(b"\0" + os.fsencode(str(rel)) + b"\0")
+        try:
+            if notebook and info.st_size <= MAX_NOTEBOOK_BYTES or info.st_size <= budget:
+                budget -= 0 if notebook else info.st_size
+                digest.update(path.read_bytes())
+                continue
+        except PermissionError:  # left out of grading with a note; its size and time stand for it
+            pass
+        digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -234,8 +244,9 @@ def _folders_below(root: Path) -> list[Path]:
     return found
 
 
-def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
-    """Regular files only, top level first, within MAX_FILES and MAX_BYTES; notebooks become modules."""
+def _copyable_files(source: Path) -> tuple[list[Path], int, list[OSError]]:
+    """The regular files of a submitted folder in the order they are copied (top level first, module
+    files first), how many links or special files were passed over, and the folders not listable."""
     files, skipped_links, unreadable = [], 0, []
     for dirpath, dirnames, filenames in os.walk(source, onerror=lambda exc: unreadable.append(exc)):
         dirnames[:] = sorted(d for d in dirnames if d not in JUNK and not d.startswith(".")
@@ -248,9 +259,15 @@ def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
                 skipped_links += 1
                 continue
             files.append(path.relative_to(source))
+    files.sort(key=lambda rel: (len(rel.parts), rel.suffix != ".py", str(rel)))
+    return files, skipped_links, unreadable
+
+
+def _copy_folder(source: Path, dest: Path, day: Day, notes: list[str]) -> None:
+    """Regular files only, top level first, within MAX_FILES and MAX_BYTES; notebooks become modules."""
+    files, skipped_links, unreadable = _copyable_files(source)
     if skipped_links:
         notes.append(f"{skipped_links} link(s) or special file(s) were not copied: only regular files are graded")
-    files.sort(key=lambda rel: (len(rel.parts), rel.suffix != ".py", str(rel)))
     count = size = 0
     for rel in files:
         length = (source / rel).stat().st_size

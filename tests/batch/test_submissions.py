@@ -56,6 +56,22 @@ def test_fingerprint_follows_content_not_timestamps(tmp_path):
     assert fingerprint(sub) != first
 
 
+def test_a_changed_module_is_seen_behind_a_data_file_as_large_as_the_fingerprint_reads(tmp_path):
+    # Files used to be read in name order until 80 MB: a big `aaa_data.bin` first left losses.py
+    # to its size and time, which a student can keep while changing what it does.
+    folder = copy_solutions(tmp_path / "ann", ("losses",))
+    with open(folder / "aaa_data.bin", "wb") as handle:
+        handle.truncate(MAX_BYTES * 4 - 10)
+    sub = Submission("ann", folder, "folder")
+    before, stat = fingerprint(sub), (folder / "losses.py").stat()
+    text = solution_body("losses")
+    changed = text.replace("return float(np.mean(diff * diff))", "return 0.0")
+    assert changed != text
+    (folder / "losses.py").write_text(changed.ljust(len(text)))  # same size
+    os.utime(folder / "losses.py", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+    assert fingerprint(sub) != before
+
+
 def test_a_folder_nested_one_level_is_found_and_links_are_not_followed(tmp_path):
     inner = copy_solutions(tmp_path / "ann" / "day13", ("slopes",))
     os.symlink(SOLUTIONS / "losses.py", inner / "losses.py")  # would hand over the reference solution
