@@ -100,7 +100,9 @@ def discover(root: Path) -> Discovery:
     found: dict[str, list[Submission]] = {}
     ignored: list[str] = []
     for entry in sorted(root.iterdir()):
-        if entry.name.startswith(".") or entry.name in JUNK:
+        if entry.name.startswith(".") or entry.name in JUNK:  # said, so that no student is left out unseen
+            ignored.append(f"{entry.name}: a hidden or tool folder/file (names starting with '.', "
+                           f"{', '.join(sorted(j for j in JUNK if not j.startswith('.')))}), not a submission")
             continue
         kind = kind_of(entry)
         if kind is None:

@@ -76,8 +76,9 @@ class _Progress:
     def warn(self, text: str) -> None:
         if self.tty:
             from rich.console import Console
+            from rich.markup import escape
 
-            Console(file=self.stream).print(f"[bold red]WARNING:[/] {text}", highlight=False)
+            Console(file=self.stream).print(f"[bold red]WARNING:[/] {escape(_clean(text))}", highlight=False)
         else:
             self._line(f"WARNING: {text}")
 
@@ -88,7 +89,7 @@ class _Progress:
         if self.stream is None:
             return
         try:
-            print(text, file=self.stream, flush=True)
+            print(_clean(text), file=self.stream, flush=True)
         except OSError:  # the reader went away (a closed pipe): say no more
             self.stream, self.tty = None, False
 
@@ -115,9 +116,11 @@ class _Progress:
         self.done += 1
         from grader.gradebook import shown
 
-        text = f"{shown(student)} {score:g}/{max_score:g}" + ("" if status == "graded" else f" ({status})")
+        text = _clean(f"{shown(student)} {score:g}/{max_score:g}" + ("" if status == "graded" else f" ({status})"))
         if self.tty:
-            self.bar.update(self.task, advance=1, description=text)
+            from rich.markup import escape
+
+            self.bar.update(self.task, advance=1, description=escape(text))
             return
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.todo - self.done)
@@ -163,7 +166,16 @@ def run(args) -> int:
     return 1 if outcome.failed else 0
 
 
+def _clean(text: str) -> str:
+    """Text naming students, as a terminal may show it: a folder name can hold escape codes
+    (clearing the screen, drawing a fake line), so control characters are escaped, line by line."""
+    from grader.codec import printable
+
+    return "\n".join(printable(line, 10_000) for line in str(text).split("\n"))
+
+
 def _report(outcome, args) -> None:
+    from grader import gradebook
     from grader.gradebook import summary_text
 
     print(summary_text(outcome.summary), end="")
@@ -172,11 +184,11 @@ def _report(outcome, args) -> None:
     print(f"wrote {args.out}/grades.csv, feedback/, results/, summary.txt, summary.png")
     if outcome.absent:
         print(f"note: results/ also holds {len(outcome.absent)} student(s) no longer in {args.submissions} "
-              f"(left out of grades.csv): {', '.join(outcome.absent[:10])}")
+              f"(left out of grades.csv): {_clean(', '.join(outcome.absent[:10]))}")
     if outcome.unreadable:
         print(f"WARNING: {len(outcome.unreadable)} submission(s) could not be read (file permissions?) and got 0 "
-              f"for now: {', '.join(outcome.unreadable[:10])}; make them readable and run the same command again",
+              f"for now: {_clean(', '.join(outcome.unreadable[:10]))}; make them readable and run the same command again",
               file=sys.stderr)
     if outcome.failed:
         print(f"the grader failed on {len(outcome.failed)} submission(s), given 0 for now: "
-              f"{', '.join(outcome.failed)}", file=sys.stderr)
+              f"{_clean(', '.join(gradebook.shown(f) for f in outcome.failed))}", file=sys.stderr)

@@ -196,3 +196,15 @@ def test_when_the_time_budget_runs_out_the_feedback_says_so_not_a_crash_or_an_im
     feedback = (out / "feedback" / "ada.md").read_text()
     assert "used up its time budget of 2 s" in feedback
     assert "could not be imported" not in feedback and "SIGKILL" not in feedback
+
+
+def test_names_are_shown_without_their_escape_codes_and_tool_folders_are_said_to_be_ignored(tmp_path):
+    subs = tmp_path / "submissions"
+    fake = "\x1b[2J\x1b[Hall 90 of 90"  # would clear the screen and draw a line of its own
+    copy_solutions(subs / fake, ("losses",))
+    copy_solutions(subs / "venv", ("losses",))  # a tool folder's name: never a student, but said
+    done = run_grade(subs, tmp_path / "out", "--exercises", "losses", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr
+    assert "\\x1b[2J\\x1b[Hall 90 of 90 10/10" in done.stderr  # the progress lines
+    assert "ignored venv: a hidden or tool folder/file" in done.stdout + done.stderr

@@ -40,7 +40,10 @@ def test_discover_names_students_by_folder_or_file_and_keeps_one_entry_each(tmp_
     assert [(s.student, s.kind) for s in found.submissions] == [
         ("ann", "folder"), ("bob", "folder"), ("cat", "zip"), ("dan", "notebook"), ("zed", "folder")]
     assert "bob.zip" in found.submissions[1].notes[0]
-    assert sorted(found.ignored) == ["notes.txt: not a folder, .zip or .ipynb", "sneaky: a symbolic link"]
+    tool = ("a hidden or tool folder/file (names starting with '.', __MACOSX, __pycache__, node_modules, venv), "
+            "not a submission")
+    assert sorted(found.ignored) == [f".DS_Store: {tool}", f"__MACOSX: {tool}",
+                                     "notes.txt: not a folder, .zip or .ipynb", "sneaky: a symbolic link"]
 
 
 def test_fingerprint_follows_content_not_timestamps(tmp_path):
