@@ -124,3 +124,27 @@ def test_a_bug_in_the_grader_is_one_line_exit_3_and_a_saved_traceback(monkeypatc
     saved = list(tmp_path.glob("grader-crash-*.txt"))
     assert len(saved) == 1 and str(saved[0]) in err
     assert "Traceback" in saved[0].read_text() and "a key the grader forgot" in saved[0].read_text()
+
+
+def test_check_sandbox_confines_code_you_did_not_write(submission, tmp_path):
+    # `check` runs your own code as you; --sandbox runs a stranger's as `grade` does.
+    outside = tmp_path / "written-by-the-submission"
+    path = submission / "losses.py"
+    path.write_text(path.read_text() + f"\nopen({str(outside)!r}, 'w').write('here')\n")
+    done = grader("check", "day13", "losses", "--path", str(submission), "--sandbox", "--json")
+    assert done.returncode == 1, done.stderr
+    assert not outside.exists()
+    assert json.loads(done.stdout)["score"] == 0  # the import failed inside: nothing to grade
+    done = grader("check", "day13", "losses", "--path", str(submission), "--json")  # unconfined, as documented
+    assert outside.read_text() == "here" and json.loads(done.stdout)["score"] == 10
+
+
+def test_check_sandbox_grades_the_solutions_in_full_and_refuses_where_no_sandbox_runs(tmp_path):
+    done = grader("check", "day13", "--path", str(SOLUTIONS), "--sandbox", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 90
+    env = os.environ | {"GRADER_BWRAP": str(tmp_path / "no-bwrap")}
+    done = subprocess.run([GRADER, "check", "day13", "losses", "--path", str(SOLUTIONS), "--sandbox"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "grader: error: --sandbox: no sandbox can run here" in done.stderr
