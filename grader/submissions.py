@@ -395,12 +395,19 @@ def _exercise_names(chunks: dict, day: Day, path: Path, notes: list[str]) -> dic
     ids = _exercise_ids(day)
     by_lower = {i.lower(): i for i in ids}
     named: dict = {}
+    others = []
     for module, parts in chunks.items():
         exercise = by_lower.get(module.lower())
         if exercise is None:
-            notes.append(f"{path.name}: cells marked `# module: {module}` became {module}.py, which is not one of "
-                         f"the exercises of {day.id} ({', '.join(ids)})")
+            others.append(module)
         named.setdefault(exercise or module, []).extend(parts)
+    if len(others) <= 5:
+        notes += [f"{path.name}: cells marked `# module: {m}` became {m}.py, which is not one of the exercises of "
+                  f"{day.id} ({', '.join(ids)})" for m in others]
+    else:  # one note, however many (a notebook may mark thousands)
+        shown = ", ".join(f"{m[:40]}.py" for m in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        notes.append(f"{path.name}: cells marked with other names became {shown}, which are not exercises of "
+                     f"{day.id} ({', '.join(ids)})")
     return named
 
 

@@ -293,6 +293,9 @@ def test_a_notebook_cannot_write_more_than_a_submission_may_hold(tmp_path):
     assert sum(p.stat().st_size for p in written) <= MAX_BYTES and len(written) <= MAX_FILES
     assert "losses" in result.modules
     assert any("stopped making modules at" in note for note in result.notes)
+    assert len(result.notes) < 10  # one note for the 350 modules that are no exercise, not one each
+    assert any("cells marked with other names became m0.py, m1.py" in note and "and 345 more" in note
+               for note in result.notes)
 
 
 def test_a_module_name_too_long_for_a_file_name_costs_only_its_cells(tmp_path):
