@@ -84,6 +84,17 @@ MUTANTS = [
         why="gives the gradient with respect to the logit (p - y)/N, not with respect to p",
     ),
     Mutant(
+        "losses-bce-grad-len", "losses", BCE_GRAD, "return (p - y) / (p * (1 - p)) / len(y)",
+        kills=("test_binary_cross_entropy_grad_with_soft_labels",),
+        why="N = len(y) counts rows only; for 2-d p and y the mean is over y.size entries",
+    ),
+    Mutant(
+        "losses-bce-sum-over-len", "losses", BCE,
+        "return float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) / len(y))",
+        kills=("test_binary_cross_entropy_with_soft_labels",),
+        why="divides the sum by len(y), the number of rows, instead of taking the mean over every entry",
+    ),
+    Mutant(
         "losses-l2-half", "losses", L2, "return float(0.5 * lam * np.sum(W * W))",
         kills=("test_l2_penalty_value", "test_l2_penalty_of_a_vector"),
         why="uses the 1/2 lam ||W||^2 convention of some textbooks",

@@ -1,4 +1,4 @@
-"""Hidden loss checks: large batches (gradcheck's direction mode), soft labels, 3-d targets."""
+"""Hidden loss checks: large batches (gradcheck's direction mode), soft labels on 2-d arrays, 3-d targets."""
 
 import numpy as np
 import pytest
@@ -23,20 +23,22 @@ def test_mse_of_a_3d_target(student, rng, seed):
 
 @pytest.mark.covers("binary_cross_entropy_grad")
 def test_binary_cross_entropy_grad_with_soft_labels(student, rng, seed):
-    p = rng.uniform(0.1, 0.9, size=9)
-    y = rng.uniform(0, 1, size=9)
+    # 2-d p and y: the mean (and so N) is over every entry, y.size, not len(y) rows
+    p = rng.uniform(0.1, 0.9, size=(4, 3))
+    y = rng.uniform(0, 1, size=(4, 3))
     bce = lambda q: float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)))  # noqa: E731
     expect.gradient(bce, p, student.losses.binary_cross_entropy_grad(p, y),
-                    what="losses.binary_cross_entropy_grad(p, y) with labels between 0 and 1", seed=seed)
+                    what="losses.binary_cross_entropy_grad(p, y) with (4, 3) arrays of labels between 0 and 1",
+                    seed=seed)
 
 
 @pytest.mark.covers("binary_cross_entropy")
 def test_binary_cross_entropy_with_soft_labels(student, rng, seed):
-    p = rng.uniform(0.1, 0.9, size=9)
-    y = rng.uniform(0, 1, size=9)
+    p = rng.uniform(0.1, 0.9, size=(4, 3))
+    y = rng.uniform(0, 1, size=(4, 3))
     got = expect.scalar(student.losses.binary_cross_entropy(p, y), "losses.binary_cross_entropy")
     expect.values(got, float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))),
-                  what="losses.binary_cross_entropy(p, y) with labels between 0 and 1", seed=seed)
+                  what="losses.binary_cross_entropy(p, y) with (4, 3) arrays of labels between 0 and 1", seed=seed)
 
 
 @pytest.mark.covers("linear_regression_gradients")
