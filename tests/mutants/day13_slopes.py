@@ -110,6 +110,20 @@ MUTANTS = [
         why="ignores the tol argument",
     ),
     Mutant(
+        "slopes-bisect-stops-on-small-slope", "slopes", "while hi - lo >= tol:",
+        "while abs(df((lo + hi) / 2)) > tol:",
+        kills=("test_find_flat_point_finds_the_zero_of_the_slope",),
+        why="stops when |df(mid)| <= tol instead of when the bracket is narrower than tol: a gentle slope "
+            "is small long before the bracket is",
+    ),
+    Mutant(
+        "slopes-bisect-midpoint-precedence", "slopes", "mid = (lo + hi) / 2\n        if mid <= lo",
+        "mid = lo + hi / 2\n        if mid <= lo",
+        kills=("test_find_flat_point_finds_the_zero_of_the_slope", "test_find_flat_point_uses_the_default_tolerance",
+               "test_find_flat_point_with_a_coarse_tolerance"),
+        why="lo + hi / 2: operator precedence makes the new point no midpoint",
+    ),
+    Mutant(
         "slopes-central-default-h-1e-6", "slopes", "def central_difference(f, x, h=1e-5):",
         "def central_difference(f, x, h=1e-6):",
         kills=("test_central_difference_default_step_is_1e_5",),
