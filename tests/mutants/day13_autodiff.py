@@ -171,4 +171,23 @@ MUTANTS = [
         kills=("test_shared_node[diamond]", "test_backward_from_an_inner_node") + RANDOM_GRAPHS,
         why="a breadth-first order is not topological: a node may pass its grad on before all of it has arrived",
     ),
+    Mutant(
+        "autodiff-mul-converts-only-python-numbers", "autodiff",
+        "other = other if isinstance(other, Value) else Value(other)\n        out = Value(self.data * other.data",
+        "other = Value(other) if isinstance(other, (int, float)) else other\n        out = Value(self.data * other.data",
+        kills=("test_numpy_scalars_that_are_not_python_numbers",),
+        why="wraps only int and float: np.float32(2) * v and v * np.int64(2) stay bare NumPy numbers",
+    ),
+    Mutant(
+        "autodiff-div-by-numpy-int", "autodiff",
+        "        other = other if isinstance(other, Value) else Value(other)  # np.int64(2)**-1 would raise\n", "",
+        kills=("test_numpy_scalars_that_are_not_python_numbers",),
+        why="self * other**-1 with other a NumPy integer: np.int64(2) ** -1 raises ValueError",
+    ),
+    Mutant(
+        "autodiff-pow-slope-over-x", "autodiff", "self.grad += k * self.data ** (k - 1) * out.grad",
+        "self.grad += k * out.data / self.data * out.grad",
+        kills=("test_relu_grad_at_zero_is_zero",),
+        why="writes k x**(k-1) as k * out / x, which divides by zero at x = 0",
+    ),
 ]

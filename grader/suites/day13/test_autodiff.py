@@ -90,8 +90,11 @@ def test_fresh_values_have_zero_grad(student, rng, seed):
 
 @pytest.mark.covers("Value")
 def test_relu_grad_at_zero_is_zero(student, rng, seed):
-    program = [["value", 0.0], ["value", leaf(rng)], ["relu", 0], ["mul", 2, 1]]
-    _graphs.check(student, program, 3, what="autodiff.Value (relu at exactly 0, where relu' is 0)", seed=seed)
+    # x = 0 also feeds x ** 2, whose slope 2x is 0 there (a rule written k * out / x divides by zero)
+    program = [["value", 0.0], ["value", leaf(rng)], ["relu", 0], ["mul", 2, 1], ["pow", 0, num(2, "int")],
+               ["mul", 4, 1], ["add", 3, 5]]
+    _graphs.check(student, program, 6, what="autodiff.Value (relu and x ** 2 at exactly x = 0, where relu' and "
+                  "2x are 0)", seed=seed)
 
 
 @pytest.mark.covers("Value")
