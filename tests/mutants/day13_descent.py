@@ -32,6 +32,12 @@ MUTANTS = [
         why="updates theta in place, so every stored row is the same array (the last iterate)",
     ),
     Mutant(
+        "descent-gd-atleast-1d", "descent", "theta = np.array(theta0, dtype=np.float64)",
+        "theta = np.atleast_1d(np.array(theta0, dtype=np.float64))",
+        kills=("test_gradient_descent_trajectory[float]",),
+        why="np.atleast_1d turns a float theta0 into shape (1,): the result is (steps + 1, 1), not (steps + 1,)",
+    ),
+    Mutant(
         "descent-gd-one-step-short", "descent", "for _ in range(steps):", "for _ in range(steps - 1):",
         kills=("test_gradient_descent",),
         why="counts theta0 as one of the steps",

@@ -25,12 +25,13 @@ def _bowl(rng, shape):
 
 
 @pytest.mark.covers("gradient_descent")
-@pytest.mark.parametrize("shape", [(3,), (2, 2)], ids=["vector", "matrix"])
+@pytest.mark.parametrize("shape", [(3,), (2, 2), ()], ids=["vector", "matrix", "float"])
 def test_gradient_descent_trajectory(student, rng, seed, shape):
+    # shape (): theta0 is a Python float, and the result has shape (steps + 1,), one number per row
     trusted, grad = _bowl(rng, shape)
-    theta0 = rng.normal(size=shape)
+    theta0 = rng.normal(size=shape) if shape else float(rng.normal())
     lr, steps = float(rng.uniform(0.05, 0.3)), 7
-    expected = [theta0]
+    expected = [np.asarray(theta0)]
     for _ in range(steps):
         expected.append(expected[-1] - lr * grad(expected[-1]))
     got = expect.as_number_array(student.descent.gradient_descent(trusted, theta0, lr, steps), "descent.gradient_descent")
