@@ -41,3 +41,12 @@ def test_an_unfinished_training_is_still_just_not_implemented(submission):
                                                   "epochs=500, seed=0):\n    raise NotImplementedError\n")
     failed = _failures(submission)
     assert failed["test_training_loss_falls"] == "house_prices.train_house_price_model is not implemented yet"
+
+
+def test_a_params_shape_changed_by_a_backprop_gradient_points_at_backprop(submission):
+    _replace(submission / "backprop.py", "dout.sum(axis=0)", "dout.sum(axis=0, keepdims=True)")
+    failed = _failures(submission)
+    message = failed["test_training_loss_falls"]
+    assert "params['b1'] has shape (1, 16), expected (16,)" in message
+    assert "trains with your backprop.two_layer_loss: if backprop fails its own tests, mend it first" in message
+

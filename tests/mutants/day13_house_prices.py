@@ -10,6 +10,13 @@ SLOPES = 'input_grads = (params["W2"][:, 0] * (1 - hidden**2)) @ params["W1"].T 
 AVERAGE = "return np.mean(np.abs(input_grads), axis=0)"
 STEP = "params = {name: value - lr * grads[name] for name, value in params.items()}"
 RNG = "rng = np.random.default_rng(seed)"
+LOOP = """    losses = []
+    for _ in range(epochs):
+        loss, grads = two_layer_loss(params, X, y)
+        losses.append(loss)
+        params = {name: value - lr * grads[name] for name, value in params.items()}
+    return params, np.array(losses)
+"""
 INIT = '''        "W1": rng.normal(0.0, 1 / np.sqrt(n_features), (n_features, hidden)),
         "b1": np.zeros(hidden),
         "W2": rng.normal(0.0, 1 / np.sqrt(hidden), (hidden, 1)),'''
@@ -136,5 +143,21 @@ MUTANTS = [
         "def train_house_price_model(X, y, hidden=8, lr=0.05, epochs=500, seed=0):",
         kills=("test_defaults_are_hidden_16_lr_0_05_seed_0",),
         why="a default of 8 hidden units instead of the contract's 16",
+    ),
+    Mutant(
+        "house-train-fake", "house_prices", LOOP, "    return params, np.ones(epochs)\n",
+        kills=OUTCOME_TESTS + ("test_each_epoch_is_one_gradient_descent_step", "test_defaults_are_hidden_16_lr_0_05_seed_0",
+                               "test_same_seed_same_result", "test_training_for_one_epoch_with_three_units"),
+        why="no training at all: the seed's random params and np.ones(epochs) as the losses",
+    ),
+    Mutant(
+        "house-train-eleven-features", "house_prices", "n_features = X.shape[1]", "n_features = 11",
+        kills=("test_training_for_one_epoch_with_three_units",),
+        why="hard-codes the 11 columns of the house data instead of reading D from X",
+    ),
+    Mutant(
+        "house-predict-squeeze", "house_prices", PREDICT, PREDICT.replace("[:, 0]", ".squeeze()"),
+        kills=("test_predict_values[float32]",),
+        why=".squeeze() turns the (1, 1) output of one row into shape (), not (1,)",
     ),
 ]
