@@ -82,7 +82,11 @@ class Value:
         raise NotImplementedError("Value.__rmul__: not implemented yet")
 
     def __truediv__(self, other):
-        """Return a new Value for self / other, built as self * other**-1."""
+        """Return a new Value for self / other, built as self * other**-1.
+
+        other is a Value or any number, NumPy's too: make it a Value first,
+        as np.int64(2)**-1 raises.
+        """
         raise NotImplementedError("Value.__truediv__: not implemented yet")
 
     def __rtruediv__(self, other):

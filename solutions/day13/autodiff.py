@@ -168,7 +168,11 @@ class Value:
         ### END SOLUTION
 
     def __truediv__(self, other):
-        """Return a new Value for self / other, built as self * other**-1."""
+        """Return a new Value for self / other, built as self * other**-1.
+
+        other is a Value or any number, NumPy's too: make it a Value first,
+        as np.int64(2)**-1 raises.
+        """
         ### BEGIN SOLUTION
         other = other if isinstance(other, Value) else Value(other)  # np.int64(2)**-1 would raise
         return self * other**-1

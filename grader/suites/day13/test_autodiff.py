@@ -89,6 +89,18 @@ def test_fresh_values_have_zero_grad(student, rng, seed):
 
 
 @pytest.mark.covers("Value")
+def test_numpy_scalars_that_are_not_python_numbers(student, rng, seed):
+    # Public, so its message is seen: np.float32 and np.int64 are no float or int subclasses (np.float64
+    # is), so an isinstance check on (int, float) misses them, and np.int64(2) ** -1 raises (a count
+    # from np.sum(mask) is one). The SPEC allows numbers of any kind.
+    program = [["value", leaf(rng)], ["value", leaf(rng)], ["mul", num(2, "numpy.float32"), 0],
+               ["mul", 0, num(2, "numpy.int64")], ["div", 0, num(2, "numpy.int64")], ["add", 2, 3], ["add", 5, 4],
+               ["mul", 6, 1]]
+    _graphs.check(student, program, 7, what="autodiff.Value (NumPy float32 and int64 numbers on either side)",
+                  seed=seed)
+
+
+@pytest.mark.covers("Value")
 def test_relu_grad_at_zero_is_zero(student, rng, seed):
     # x = 0 also feeds x ** 2, whose slope 2x is 0 there (a rule written k * out / x divides by zero)
     program = [["value", 0.0], ["value", leaf(rng)], ["relu", 0], ["mul", 2, 1], ["pow", 0, num(2, "int")],
