@@ -455,7 +455,9 @@ def _without_missing_imports(code: str, own: set[str], path: Path, notes: list[s
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
         absent = []
         for top in (n.split(".")[0] for n in names):
-            if top not in own and not installed.setdefault(top, _installed(top, importlib.util)):
+            if top not in own and top not in installed:  # asked once per name: find_spec walks sys.path
+                installed[top] = _installed(top, importlib.util)
+            if top not in own and not installed[top]:
                 absent.append(top)
         if not absent:
             continue
