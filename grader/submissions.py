@@ -44,6 +44,7 @@ from grader.course import Day, ManifestError, load_day
 MAX_FILES = 300
 MAX_BYTES = 20 * 1024**2
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
+MAX_SHARED_CELL = 64 * 1024  # characters: an import cell copied into every module is at most this long
 MAX_MODULE_NAME = 100  # characters: a longer name cannot be a file name everywhere (255 bytes on Linux)
 MAX_DEPTH = 3  # folders below a submission searched for its modules: repo-main/exercises/day13/
 JUNK = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv", "node_modules", ".DS_Store"}
@@ -526,7 +527,7 @@ def _write_notebook_modules(path: Path, dest: Path, day: Day, notes: list[str], 
         module = _cell_module(cell, source)
         if module:
             chunks.setdefault(module, []).append((number, code))
-        elif _imports_only(code):
+        elif len(code) <= MAX_SHARED_CELL and _imports_only(code):  # a larger one is no import cell a student writes
             shared.append((number, code))
     if not chunks:  # nothing marked: grade the whole notebook as each module it implements
         names = _top_level_names("\n\n".join(code for _, code in everything))
