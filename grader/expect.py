@@ -167,7 +167,7 @@ def without_warnings(function, *args, inputs: dict):
     except StudentError as exc:
         if not exc.raised("Warning"):
             raise
-        raise StudentError(f"{exc}{_inputs(inputs)}", exc.exc_type, exc.exc_types) from None
+        raise exc.explained(_inputs(inputs)) from None
 
 
 def that(condition: bool, message: str) -> None:

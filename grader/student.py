@@ -48,6 +48,10 @@ class StudentError(Exception):
         """Whether student code raised a `name` (the class itself, or one derived from it)."""
         return name in self.exc_types
 
+    def explained(self, more: str) -> StudentError:
+        """The same failure with `more` said after its message (what it raised stays known)."""
+        return StudentError(f"{self}{more}", self.exc_type, self.exc_types)
+
 
 class NotImplementedYet(StudentError):
     pass

@@ -406,7 +406,7 @@ def _exercise_names(chunks: dict, day: Day, path: Path, notes: list[str]) -> dic
         notes += [f"{path.name}: cells marked `# module: {m}` became {m}.py, which is not one of the exercises of "
                   f"{day.id} ({', '.join(ids)})" for m in others]
     else:  # one note, however many (a notebook may mark thousands)
-        shown = ", ".join(f"{m[:40]}.py" for m in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        shown = ", ".join(f"{m[:40]}.py" for m in others[:5]) + f" and {len(others) - 5} more"
         notes.append(f"{path.name}: cells marked with other names became {shown}, which are not exercises of "
                      f"{day.id} ({', '.join(ids)})")
     return named
@@ -456,9 +456,11 @@ def _without_missing_imports(code: str, own: set[str], path: Path, notes: list[s
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
         absent = []
         for top in (n.split(".")[0] for n in names):
-            if top not in own and top not in installed:  # asked once per name: find_spec walks sys.path
+            if top in own:
+                continue
+            if top not in installed:  # asked once per name: find_spec walks sys.path
                 installed[top] = _installed(top, importlib.util)
-            if top not in own and not installed[top]:
+            if not installed[top]:
                 absent.append(top)
         if not absent:
             continue

@@ -127,7 +127,7 @@ def call_training(student, houses, what, **kwargs):
     except StudentError as exc:
         if type(exc) is not StudentError or not exc.exc_type:  # a stub, a timeout, a crash: as it is
             raise
-        raise StudentError(f"{exc}\n  {USES_BACKPROP}", exc.exc_type, exc.exc_types) from None
+        raise exc.explained(f"\n  {USES_BACKPROP}") from None
 
 
 def checked_training(got, what, *, d, hidden, epochs):
