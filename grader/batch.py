@@ -31,6 +31,7 @@ from pathlib import Path
 import grader
 from grader import gradebook, pool, submissions, summary_plot
 from grader.course import Day
+from grader.record_cache import RecordCache
 from grader.results import DayResult
 
 DEFAULT_BUDGET = 300.0  # seconds for one submission, all its tests together
@@ -89,6 +90,7 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         for folder in (out / "results", out / "feedback", out):
             gradebook.remove_leftovers(folder)
         found = _discover(source, reporter)
+        records = RecordCache(out, day)
         plotter.start()  # matplotlib loads while the sandbox is probed and the grading starts
         # Likely work: the grading processes load pytest and the suites while the sandbox is probed.
         early = pool.start_slots(day, _jobs(options, len(found.submissions))) if options.force or \
@@ -97,16 +99,17 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         try:
             box = _choose_sandbox(work, options, reporter)
             settings = _settings(day, options, box.kind)
-            todo, reused = _todo(found.submissions, out, options.force, settings, run_seed(options.seed))
+            todo, reused = _todo(found.submissions, records, options.force, settings, run_seed(options.seed))
             reporter.start(len(found.submissions), reused, len(todo))
             if todo:
                 jobs = _jobs(options, len(todo))
-                failed = pool.run_pool(day, todo, jobs, _config(out, options, box, settings), reporter, early)
+                failed = pool.run_pool(day, todo, jobs, _config(out, options, box, settings), reporter, early,
+                                       on_done=records.read)
         finally:
             pool.stop(early)  # those the pool did not take
             reporter.finish()
             shutil.rmtree(work, ignore_errors=True)  # the pool has stopped: no sandbox uses it any more
-        results, unreadable = _rebuild(day, out, found.submissions)
+        results, unreadable = _rebuild(day, out, found.submissions, records)
         facts = gradebook.summary(day, results)
         gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
         try:
@@ -159,13 +162,13 @@ def _choose_sandbox(work: Path, options: Options, reporter: Reporter):
     return box
 
 
-def _todo(found: list[submissions.Submission], out: Path, force: bool, settings: dict, seed: int):
+def _todo(found: list[submissions.Submission], records: RecordCache, force: bool, settings: dict, seed: int):
     """(tasks to grade, how many records are reused): a record is reused when the submission and
     the settings are unchanged (and the grader did not fail on it)."""
     todo, reused = [], 0
     for sub in found:
         task = _task(sub, seed)
-        record = None if force else gradebook.load_record(out, sub.student)
+        record = None if force else records.read(sub.student)
         _refuse_to_narrow(record, settings, sub.student)
         if record and record.get("fingerprint") == task["fingerprint"] and record.get("settings") == settings \
                 and record.get("status") not in ("grader failed", pool.UNREADABLE):
@@ -302,17 +305,20 @@ def _task(sub: submissions.Submission, seed: int) -> dict:
             "fingerprint": fingerprint, "seed": seed}
 
 
-def _rebuild(day: Day, out: Path, found: list[submissions.Submission]) -> tuple[dict[str, DayResult], list[str]]:
+def _rebuild(day: Day, out: Path, found: list[submissions.Submission],
+             records: RecordCache) -> tuple[dict[str, DayResult], list[str]]:
     """Feedback and grades.csv from the records; also the students whose submission could not be read."""
     results, unreadable = {}, []
     for sub in found:
-        loaded = gradebook.load_graded(out, sub.student, day)
+        kept = records.unchanged(sub.student)  # read during the run, feedback files checked then
+        loaded = kept or gradebook.load_graded(out, sub.student, day)
         record, result = loaded or (None, gradebook.ungraded(day, 0, "no record was written"))
         if record is not None and record.get("status") == pool.UNREADABLE:
             unreadable.append(sub.student)
         # The record keeps its feedback files' digests: only missing or other files are written
         # again (doing it for all cost ~1.5 ms a student at the very end of the run).
-        if record is None or not gradebook.feedback_matches(out, sub.student, record.get("feedback")):
+        if kept is None and (record is None or
+                             not gradebook.feedback_matches(out, sub.student, record.get("feedback"))):
             gradebook.write_feedback(out, sub.student, result)
         results[sub.student] = result
     rows = gradebook.grades_csv(day, results)

@@ -22,8 +22,9 @@ import time
 from collections import deque
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Callable
 
-from grader import gradebook, submissions
+from grader import gradebook, submissions, threads
 from grader.course import Day
 from grader.results import DayResult
 
@@ -77,9 +78,11 @@ def stop(slots: list[_Slot]) -> None:
     slots.clear()
 
 
-def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, started: list[_Slot]) -> list[str]:
+def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, started: list[_Slot],
+             on_done: Callable[[str], object] = lambda student: None) -> list[str]:
     """Grade `todo` in `jobs` processes, taking them from `started` first (each got the day when
-    it was started; `config` is the rest of the run's settings); the students the grader failed on."""
+    it was started; `config` is the rest of the run's settings); the students the grader failed on.
+    on_done(student) is called once a student's record is written."""
     from grader.runner import GraderError
 
     pending, tries, failed = deque(todo), {}, []
@@ -113,6 +116,7 @@ def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, star
                     _, student, score, max_score, status = message
                     slot.task = None
                     reporter.advance(student, score, max_score, status)
+                    on_done(student)
                     continue
                 if not slot.process.is_alive():  # died mid-submission: the grader's fault, try again
                     task = slot.task
@@ -177,8 +181,7 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
     _die_with_parent(parent)
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})  # before the sandbox starts: its workers inherit the core
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"  # one core per grading process, as the workers have
+    threads.one_blas_thread()  # one core per grading process, as the workers have
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     _no_wakeup_preemption()
 

@@ -31,6 +31,7 @@ from grader.codec import (
     to_wire,
     write_encoded,
 )
+from grader.threads import BLAS_THREAD_VARIABLES
 
 DEFAULT_TIMEOUT = 10.0
 START_TIMEOUT = 60.0
@@ -457,7 +458,7 @@ def _worker_env() -> dict:
     keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "SYSTEMROOT", "TMPDIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     # One thread per worker: batch grading runs one worker per core.
-    env |= {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    env |= dict.fromkeys(BLAS_THREAD_VARIABLES, "1") | {"PYTHONHASHSEED": "0"}
     return env
 
 

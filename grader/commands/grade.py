@@ -132,6 +132,9 @@ class _Progress:
 
 
 def run(args) -> int:
+    from grader import threads
+
+    threads.one_blas_thread()  # this process only coordinates; the plot helper it starts inherits it
     from grader.batch import BatchError, Options, grade_class
     from grader.cli import UsageError, silence_stdout
     from grader.course import load_day
