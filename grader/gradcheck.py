@@ -345,6 +345,10 @@ class _Labels:
 
 def _verdict(name, shape, got, expected, err, rtol, labels: _Labels, scale, note="") -> CheckResult:
     """Collect per-entry errors (labels[k] names entry k) into a CheckResult."""
+    max_error = float(err.max()) if err.size else 0.0
+    if max_error <= rtol:  # the usual verdict, a pass: nothing to sort or describe (a NaN error goes on)
+        return CheckResult(passed=True, name=name, max_error=max_error, rtol=rtol, shape_expected=tuple(shape),
+                           shape_got=tuple(shape), worst=[], note=note, n_checked=int(err.size))
     failing = np.flatnonzero(err > rtol)
     order = failing[np.argsort(-err[failing], kind="stable")][:MAX_SHOWN]
     worst = [Mismatch(labels[k], float(expected[k]), float(got[k]), float(err[k])) for k in order]
@@ -353,7 +357,7 @@ def _verdict(name, shape, got, expected, err, rtol, labels: _Labels, scale, note
         entries = np.arange(len(labels)) < labels.n_entries
         median_ratio, spread, farthest = _ratio(got[entries], expected[entries], scale)
     return CheckResult(passed=failing.size == 0, name=name,
-                       max_error=float(err.max()) if err.size else 0.0, rtol=rtol,
+                       max_error=max_error, rtol=rtol,
                        shape_expected=tuple(shape), shape_got=tuple(shape), worst=worst,
                        median_ratio=median_ratio, note=note, n_failed=int(failing.size),
                        n_checked=int(err.size), ratio_spread=spread, ratio_farthest=farthest)
@@ -570,6 +574,7 @@ class _Probe:
             for _, _, direction in self.specs[self.labels.n_entries:]:
                 digest.update(direction)
             key = (self.fwd.key, "slopes", digest.digest())
+        self._key = key
         self.central, self.sides = memo.remember(key, self._slopes)
 
     def _slopes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -591,9 +596,35 @@ class _Probe:
 
     def judge(self, fixed_scale: float | None = None, min_scale: float = 0.0) -> CheckResult:
         """Kink brackets, the scale S and finite-difference noise, folded into one verdict."""
-        central, got, labels, sides = self.central, self.got, self.labels, self.sides
-        rtol, count = self.rtol, len(self.specs)
-        is_entry = np.arange(count) < labels.n_entries
+        got, central, labels, rtol = self.got, self.central, self.labels, self.rtol
+        # What depends on the grader's slopes alone is the same for every submission of a batch.
+        key = self._key and (self._key, "judging", rtol, self.scale_hint, fixed_scale, min_scale, self.fwd.f0)
+        bounds = memo.remember(key, lambda: self._bounds(fixed_scale, min_scale))
+        err = plain = _errors(got, central, bounds.scale)
+        notes = [self.how]
+        if bounds.kinked.any():
+            err = np.where(bounds.kinked, _errors(got, central, bounds.scale, bounds.lo, bounds.hi), plain)
+            notes.append(_kink_note(bounds.visible & (plain > rtol) & (err <= rtol), labels, bounds.lo, bounds.hi))
+        # Never fail an entry on a difference the finite difference itself cannot resolve
+        # (slopes tiny next to f or to its third derivative); capped so no real bug hides in it.
+        cap = NOISE_CAP * max(1.0, abs(self.fwd.f0))
+        for k in np.flatnonzero(err > rtol):
+            noise = min(self.line(k).uncertainty(), cap)
+            err[k] = max(0.0, err[k] * bounds.denom[k] - noise) / bounds.denom[k]
+        missed = np.flatnonzero((err > rtol) & bounds.visible)
+        if missed.size:
+            k = missed[0]
+            notes.append(f"{_where(labels[k])} sits on a kink: any value between "
+                         f"{bounds.lo[k]:.4g} and {bounds.hi[k]:.4g} is accepted there")
+        result = _verdict(self.name, self.fwd.shape, got, central, err, rtol, labels, bounds.scale,
+                          "; ".join(filter(None, notes)))
+        if labels.n_entries < self.fwd.flat.size:
+            result.sampled = (labels.flat, central[: labels.n_entries].copy())
+        return result
+
+    def _bounds(self, fixed_scale: float | None, min_scale: float) -> _Bounds:
+        central, sides, rtol, count = self.central, self.sides, self.rtol, len(self.specs)
+        is_entry = np.arange(count) < self.labels.n_entries
         # Kinks: where the one-sided slopes disagree, measure both sides to second order and
         # accept anything between them. On smooth lines the bracket shrinks to O(h^2).
         rough = np.abs(sides[:, 0] - sides[:, 1]) > KINK_SENSITIVITY * rtol * (
@@ -607,30 +638,27 @@ class _Probe:
             fixed_scale = max(self.scale_hint, self.magnitude(), float(ends.max(initial=0.0)),
                               min_scale)
         scale = float(fixed_scale) + F_FLOOR * max(1.0, abs(self.fwd.f0))
-        plain = _errors(got, central, scale)
         slack = rtol * (np.abs(central) + scale)
         kinked = rough & ((hi - lo > slack) | (central < lo - slack) | (central > hi + slack))
-        err = np.where(kinked, _errors(got, central, scale, lo, hi), plain)
         # Only a bracket wider than 1% of the scale is worth telling a student about.
         visible = kinked & (hi - lo > 0.01 * (np.abs(central) + scale))
-        notes = [self.how, _kink_note(visible & (plain > rtol) & (err <= rtol), labels, lo, hi)]
-        # Never fail an entry on a difference the finite difference itself cannot resolve
-        # (slopes tiny next to f or to its third derivative); capped so no real bug hides in it.
-        cap = NOISE_CAP * max(1.0, abs(self.fwd.f0))
-        denom = np.abs(central) + scale
-        for k in np.flatnonzero(err > rtol):
-            noise = min(self.line(k).uncertainty(), cap)
-            err[k] = max(0.0, err[k] * denom[k] - noise) / denom[k]
-        missed = np.flatnonzero((err > rtol) & visible)
-        if missed.size:
-            k = missed[0]
-            notes.append(f"{_where(labels[k])} sits on a kink: any value between "
-                         f"{lo[k]:.4g} and {hi[k]:.4g} is accepted there")
-        result = _verdict(self.name, self.fwd.shape, got, central, err, rtol, labels, scale,
-                          "; ".join(filter(None, notes)))
-        if labels.n_entries < self.fwd.flat.size:
-            result.sampled = (labels.flat, central[: labels.n_entries].copy())
-        return result
+        arrays = (lo, hi, kinked, visible, np.abs(central) + scale)
+        for array in arrays:
+            array.flags.writeable = False  # remembered across a batch's submissions: never to change
+        return _Bounds(scale, *arrays)
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """What a probe's verdict needs from the grader's slopes: the scale S, kink brackets [lo, hi]
+    (NaN off kinks), where they apply and are worth a note, and |central| + S per line."""
+
+    scale: float
+    lo: np.ndarray
+    hi: np.ndarray
+    kinked: np.ndarray
+    visible: np.ndarray
+    denom: np.ndarray
 
 
 def _kink_note(rescued: np.ndarray, labels: _Labels, lo: np.ndarray, hi: np.ndarray) -> str:
