@@ -88,7 +88,16 @@ def _cases():
             cases.append((f, x, scale * x))  # the missing factor 2
     relu_sum = lambda t: float(np.sum(np.maximum(t, 0.0)))  # noqa: E731  kinks: one-sided probes
     x = np.array([0.0, 1.0, -1.0])
-    cases.append((relu_sum, x, np.array([0.5, 1.0, 0.0])))
+    # One point, several answers: what the verdict keeps from the grader's slopes must not carry one
+    # answer's dtype (tolerance), size (a sampled tensor's scale) or kink note into the next.
+    for answer in ([0.5, 1.0, 0.0], [1.0, 1.0, 0.0], [2.0, 1.0, 0.0], np.float32([0.5, 1.0, 0.0]), [0.5, 1.0, 1e-3]):
+        cases.append((relu_sum, x, np.asarray(answer)))
+    # A kink too small to see at float32's tolerance, but seen at float64's.
+    small_kink = lambda t: float(np.sum(t + 1e-5 * np.abs(t)))  # noqa: E731
+    answer = np.array([1.0 - 5e-6, 1.0 + 1e-5])
+    cases += [(small_kink, np.array([0.0, 0.5]), answer), (small_kink, np.array([0.0, 0.5]), answer.astype(np.float32))]
+    x = rng.normal(size=3000)  # sampled, with the answer's largest entry standing in for the scale
+    cases += [(_make_scaled(1.0), x, 2 * x), (_make_scaled(1.0), x, 2.001 * x)]
     return cases
 
 
@@ -103,6 +112,20 @@ def test_gradient_checks_judge_alike_with_and_without_remembering():
         again = [_summary(gradcheck.check_gradient(f, x, a, seed=3)) for f, x, a in _cases()]
     assert plain == first == again
     assert [p[0] for p in plain[:4]] == [True, False, True, False]
+    assert [p[0] for p in plain[-9:]] == [True, True, False, True, False, True, True, True, False]
+
+
+def test_a_check_with_its_own_scale_is_judged_by_that_scale():
+    f, x = _make_scaled(1.0), np.array([0.5, -1.0, 2.0])
+    answer = 2.00001 * x
+
+    def run():
+        return [_summary(gradcheck.check_gradient(f, x, answer, scale=scale)) for scale in (None, 100.0, None)]
+
+    plain = run()
+    with memo.enabled():
+        remembered = run()
+    assert plain == remembered and plain[0] != plain[1] and plain[0][0] is False and plain[1][0] is True
 
 
 def _loss(p, X):
