@@ -51,29 +51,40 @@ BUGS = [
 class CpuMeter:
     """CPU seconds used by this process and everything it starts, sandboxes included, via a cgroup.
 
-    The machine may be shared: wall-clock rates then depend on the neighbours, CPU seconds do not.
+    The machine may be shared: wall-clock rates then depend on the neighbours, CPU seconds less so
+    (not at all, only on a quiet host: here they moved by 10-20% from one hour to the next).
     cores / (CPU seconds per submission) is the rate on that many idle cores. None if no cgroup
-    can be created here (not root, or no cpuacct controller).
+    can be created here (not root, or no cpuacct controller). join=False: a cgroup that the
+    processes to measure enter themselves (`join`, e.g. as a child's preexec_fn).
     """
 
-    def __init__(self):
+    def __init__(self, name: str = "", join: bool = True):
         import os
 
         self.path = self.usage_file = None
+        self.joined = join
         for root, usage in (("/sys/fs/cgroup/cpuacct", "cpuacct.usage"), ("/sys/fs/cgroup", "cpu.stat")):
             for stale in Path(root).glob("batch-bench-*"):  # left by a run that was killed
+                if stale.name.startswith(f"batch-bench-{os.getpid()}"):
+                    continue  # this run's own
                 try:
                     stale.rmdir()  # only succeeds once no process is left in it
                 except OSError:
                     pass
             try:
-                path = Path(root) / f"batch-bench-{os.getpid()}"
+                path = Path(root) / f"batch-bench-{os.getpid()}{name}"
                 path.mkdir()
-                (path / "cgroup.procs").write_text(str(os.getpid()))
                 self.path, self.usage_file, self.parent = path, path / usage, Path(root)
+                if join:
+                    self.join()
                 return
             except OSError:
                 continue
+
+    def join(self) -> None:
+        import os
+
+        (self.path / "cgroup.procs").write_text(str(os.getpid()))
 
     def seconds(self) -> float | None:
         if self.usage_file is None:
@@ -88,7 +99,8 @@ class CpuMeter:
 
         if self.path is not None:
             try:
-                (self.parent / "cgroup.procs").write_text(str(os.getpid()))
+                if self.joined:
+                    (self.parent / "cgroup.procs").write_text(str(os.getpid()))
                 self.path.rmdir()
             except OSError:
                 pass
