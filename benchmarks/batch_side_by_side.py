@@ -29,7 +29,9 @@ from batch_throughput import ROOT, CpuMeter, full_class
 
 
 def checkout(rev: str, where: Path) -> Path:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(where), rev], check=True)
+    done = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(where), rev])
+    if done.returncode != 0:
+        sys.exit(f"cannot check out {rev!r} (git said why above)")
     return where
 
 
