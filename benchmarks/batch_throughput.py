@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import random
 import shutil
 import statistics
@@ -51,16 +52,15 @@ BUGS = [
 class CpuMeter:
     """CPU seconds used by this process and everything it starts, sandboxes included, via a cgroup.
 
-    The machine may be shared: wall-clock rates then depend on the neighbours, CPU seconds less so
-    (not at all, only on a quiet host: here they moved by 10-20% from one hour to the next).
+    The machine may be shared: wall-clock rates then depend on the neighbours, and CPU seconds
+    less, but not nothing (here they moved by 10-20% from one hour to the next; to compare two
+    versions, benchmarks/batch_side_by_side.py runs them at the same time).
     cores / (CPU seconds per submission) is the rate on that many idle cores. None if no cgroup
     can be created here (not root, or no cpuacct controller). join=False: a cgroup that the
     processes to measure enter themselves (`join`, e.g. as a child's preexec_fn).
     """
 
     def __init__(self, name: str = "", join: bool = True):
-        import os
-
         self.path = self.usage_file = None
         self.joined = join
         for root, usage in (("/sys/fs/cgroup/cpuacct", "cpuacct.usage"), ("/sys/fs/cgroup", "cpu.stat")):
@@ -82,8 +82,6 @@ class CpuMeter:
                 continue
 
     def join(self) -> None:
-        import os
-
         (self.path / "cgroup.procs").write_text(str(os.getpid()))
 
     def seconds(self) -> float | None:
@@ -95,8 +93,6 @@ class CpuMeter:
         return int(text.split("usage_usec")[1].split()[0]) / 1e6
 
     def close(self) -> None:
-        import os
-
         if self.path is not None:
             try:
                 if self.joined:
@@ -173,8 +169,6 @@ def machine_speed() -> str:
 
 
 def rates(count: int, seconds: float, cpu: float | None, cores: int) -> str:
-    import os
-
     text = f"{count} in {seconds:.1f} s: {count / seconds:.2f}/s measured (load average {os.getloadavg()[0]:.1f})"
     if cpu is not None:
         text += f"; {cpu / count:.3f} CPU s each, so {cores * count / cpu:.2f}/s on {cores} idle cores"
@@ -264,8 +258,6 @@ def three_function_day():
 
 def venv_env() -> dict:
     """nbgrader runs `alembic` and `jupyter` by name: the venv's bin must be on PATH."""
-    import os
-
     return dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
 
 

@@ -2,6 +2,7 @@
 
 from tests.feedback.edits import failed_messages, replace_once
 
+
 def test_an_unseeded_start_is_named_where_the_runs_first_disagree(submission):
     replace_once(submission / "house_prices.py", "rng = np.random.default_rng(seed)", "rng = np.random.default_rng()")
     failed = failed_messages(submission, "house_prices", seed=7)
