@@ -14,7 +14,6 @@ submission tried again once.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import shutil
 import signal
@@ -24,7 +23,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
-from grader import gradebook, submissions, threads
+from grader import gradebook, helpers, submissions, threads
 from grader.course import Day
 from grader.results import DayResult
 
@@ -35,7 +34,7 @@ UNREADABLE = "could not be read"  # a record's status when the grader was not al
 
 class _Slot:
     def __init__(self, day: Day, cpu: int | None):
-        context = multiprocessing.get_context("spawn")  # no inherited locks, threads or open files
+        context = helpers.context()  # a fork of a clean process with NumPy and pytest loaded
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_grading_process, args=(child, day, os.getpid(), cpu), daemon=True)
         self.process.start()
@@ -153,15 +152,28 @@ def _record(task: dict, config: dict, result: DayResult, status: str, seconds: f
 
 
 def _die_with_parent(parent: int) -> None:
-    """If the coordinator is killed (kill -9), this process and its sandboxes go too."""
+    """If the coordinator is killed (kill -9), this process and its sandboxes go too.
+
+    Started by the fork server (grader.helpers), this process dies with the server, which ends
+    as soon as the coordinator has gone; spawned, it dies with the coordinator itself."""
     try:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:
+    if os.getppid() != parent and not _alive(parent):  # it went before the line above
         os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process took the number
+        return False
+    return True
 
 
 def _no_wakeup_preemption() -> None:

@@ -8,13 +8,12 @@ that and cost 100.)"""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import tempfile
 from pathlib import Path
 
-from grader import threads
+from grader import helpers, threads
 from grader.gradebook import HISTOGRAM_BINS, with_suppressed
 
 DPI = 110
@@ -71,7 +70,7 @@ class Plotter:
     def start(self) -> None:
         if self.process is not None:
             return
-        context = multiprocessing.get_context("spawn")
+        context = helpers.context()
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
