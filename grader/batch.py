@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grader
-from grader import gradebook, pool, submissions, summary_plot
+from grader import gradebook, helpers, pool, submissions, summary_plot
 from grader.course import Day
 from grader.record_cache import RecordCache
 from grader.results import DayResult
@@ -91,14 +91,18 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             gradebook.remove_leftovers(folder)
         found = _discover(source, reporter)
         records = RecordCache(out, day)
-        plotter.start()  # matplotlib loads while the sandbox is probed and the grading starts
-        # Likely work: the grading processes load pytest and the suites while the sandbox is probed.
-        early = pool.start_slots(day, _jobs(options, len(found.submissions))) if options.force or \
-            len(list((out / "results").glob("*.json"))) < len(found.submissions) else []
+        likely_work = options.force or len(list((out / "results").glob("*.json"))) < len(found.submissions)
+        if likely_work:
+            helpers.context()  # the fork server loads NumPy and pytest while the sandbox is probed
+        early: list = []
         failed: list[str] = []
         try:
             box = _choose_sandbox(work, options, reporter)
             settings = _settings(day, options, box.kind)
+            plotter.start()  # matplotlib loads while the class is graded
+            if likely_work:  # the grading processes collect the suites and start their sandboxes
+                early = pool.start_slots(day, _jobs(options, len(found.submissions)),  # while the
+                                         _config(out, options, box, settings))  # submissions are hashed
             todo, reused = _todo(found.submissions, records, options.force, settings, run_seed(options.seed))
             reporter.start(len(found.submissions), reused, len(todo))
             if todo:

@@ -42,6 +42,13 @@ class _Slot:
         self.cpu = cpu
         self.task: dict | None = None
         self.crash = ""  # what a grading process reported before it gave up
+        self.configured = False
+
+    def configure(self, config: dict) -> None:
+        """Send the run's settings, once: the process then starts its sandbox (grader.sandbox)."""
+        if not self.configured:
+            self.conn.send(config)
+            self.configured = True
 
     def ask_to_stop(self) -> None:
         try:
@@ -58,15 +65,19 @@ class _Slot:
         self.conn.close()
 
 
-def start_slots(day: Day, jobs: int) -> list[_Slot]:
-    """Grading processes, one per job, each on a core of its own when there are enough.
+def start_slots(day: Day, jobs: int, config: dict | None = None) -> list[_Slot]:
+    """Grading processes, one per job, each on a core of its own when there are enough; given
+    the run's settings when `config` is.
 
     A grading process and its worker take turns (one waits while the other runs): on a core of
     their own each wakes the other without a cross-core wake-up, which measured about 5% less
     CPU per submission than letting them wander."""
     cpus = cpus_here()
     pinned = cpus if jobs <= len(cpus) else [None] * jobs
-    return [_Slot(day, pinned[i]) for i in range(jobs)]
+    slots = [_Slot(day, pinned[i]) for i in range(jobs)]
+    for slot in slots if config is not None else ():
+        slot.configure(config)
+    return slots
 
 
 def stop(slots: list[_Slot]) -> None:
@@ -88,7 +99,7 @@ def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, star
     slots = started[:jobs] or start_slots(day, jobs)  # started early: as many or more
     del started[:jobs]
     for slot in slots:
-        slot.conn.send(config)
+        slot.configure(config)
     try:
         while pending or any(s.task for s in slots):
             for slot in slots:
@@ -128,7 +139,7 @@ def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, star
                         failed.append(task["student"])
                         reporter.advance(task["student"], 0.0, day.max_score, "grader failed")
                     slots[index] = _Slot(day, slot.cpu)
-                    slots[index].conn.send(config)
+                    slots[index].configure(config)
     finally:
         stop(slots)
     return failed
@@ -217,6 +228,7 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
         staging.mkdir(mode=0o755, parents=True, exist_ok=True)
         if config["bwrap"]:
             box = sandbox.Bubblewrap(config["bwrap"], staging if config["forking"] else None)
+            box.warm()  # the zygote starts before the first submission arrives
         else:
             box = sandbox.RlimitsOnly(config["reason"], other_uid=config["other_uid"])
         while True:

@@ -260,21 +260,38 @@ class Bubblewrap:
 
         return Prepared(original, launcher)
 
+    def warm(self) -> None:
+        """Start the zygote now (forking only), not when the first worker is asked for. A zygote
+        that cannot start is left for that first worker to report, as without this call."""
+        from grader import zygote
+
+        if self.staging is not None:
+            try:
+                self._live_zygote()
+            except (zygote.ZygoteGone, OSError):
+                self.close()
+
+    def _live_zygote(self):
+        from grader import zygote
+
+        if self._zygote is None or not self._zygote.alive():
+            self.close()
+            kept_in_tmp = [str(p) for p in _python_paths() if Path("/tmp") in p.parents]
+            # In a user namespace the zygote shares the worker's uid and its count.
+            uid, nproc = (None, PROCESS_LIMIT + 1) if self.user_namespace else (UID_BASE + os.getpid(), PROCESS_LIMIT)
+            spec = {"uid": uid, "nproc": nproc, "tmp_bytes": TMP_BYTES, "scratch_bytes": SCRATCH_BYTES,
+                    "kept_in_tmp": kept_in_tmp}
+            self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging, self.user_namespace),
+                                         _sandbox_env(_worker_env()), spec)
+        return self._zygote
+
     def _spawn(self, folder: str, req_r: int, resp_w: int, output: int):
         from grader import zygote
 
         for attempt in (1, 2):  # a zygote that died (killed, out of memory) is replaced once
-            if self._zygote is None or not self._zygote.alive():
-                self.close()
-                kept_in_tmp = [str(p) for p in _python_paths() if Path("/tmp") in p.parents]
-                # In a user namespace the zygote shares the worker's uid and its count.
-                uid, nproc = (None, PROCESS_LIMIT + 1) if self.user_namespace else (UID_BASE + os.getpid(), PROCESS_LIMIT)
-                spec = {"uid": uid, "nproc": nproc, "tmp_bytes": TMP_BYTES, "scratch_bytes": SCRATCH_BYTES,
-                        "kept_in_tmp": kept_in_tmp}
-                self._zygote = zygote.Zygote(_zygote_argv(self.bwrap, self.staging, self.user_namespace),
-                                             _sandbox_env(_worker_env()), spec)
+            live = self._live_zygote()
             try:
-                return self._zygote.spawn(folder, req_r, resp_w, output)
+                return live.spawn(folder, req_r, resp_w, output)
             except zygote.ZygoteGone:
                 if attempt == 2:
                     raise

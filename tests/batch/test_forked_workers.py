@@ -18,6 +18,7 @@ import pytest
 
 from grader import sandbox
 from grader.student import StudentProcess, TimedOut, WorkerDied
+from grader.zygote import ZygoteGone
 
 from .classroom import processes_mentioning, python_in_tmp
 
@@ -189,6 +190,29 @@ def test_a_dead_zygote_is_replaced(box):
     box._zygote.process.wait()
     with _submission(box, "after") as after:
         assert after.call("probe", "facts")["files"] == ["probe.py"]
+
+
+def test_a_warmed_box_has_its_zygote_running_before_any_worker_and_forks_from_it(box):
+    box.warm()
+    zygote = box._zygote
+    assert zygote is not None and zygote.alive()
+    with _submission(box, "first") as first:
+        assert first.call("probe", "facts")["files"] == ["probe.py"]
+    assert box._zygote is zygote  # the same zygote: not started again for the first worker
+
+
+def test_warming_a_box_whose_zygote_cannot_start_leaves_the_failure_to_the_first_worker(tmp_path):
+    staging = tmp_path / "staging"
+    staging.mkdir(mode=0o755)
+    broken = sandbox.Bubblewrap("/bin/false", staging)  # exits at once: no zygote ever says ready
+    broken.warm()  # no exception here: grading has not started
+    assert broken._zygote is None
+    folder = staging / "student"
+    folder.mkdir(mode=0o755)
+    (folder / "probe.py").write_text(textwrap.dedent(FACTS))
+    with pytest.raises(ZygoteGone, match="exit code 1"):  # as without warm(): the same report
+        with StudentProcess(folder, spawner=broken.prepare(folder).spawner, timeout=5) as student:
+            student.call("probe", "facts")
 
 
 def test_without_a_staging_folder_each_worker_gets_a_sandbox_of_its_own(tmp_path):
