@@ -100,9 +100,9 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
             box = _choose_sandbox(work, options, reporter)
             settings = _settings(day, options, box.kind)
             plotter.start()  # matplotlib loads while the class is graded
-            if likely_work:  # the grading processes collect the suites and start their sandboxes
-                early = pool.start_slots(day, _jobs(options, len(found.submissions)),  # while the
-                                         _config(out, options, box, settings))  # submissions are hashed
+            if likely_work:  # they collect the suites and start their zygotes while _todo hashes
+                early = pool.start_slots(day, _jobs(options, len(found.submissions)),
+                                         _config(out, options, box, settings))
             todo, reused = _todo(found.submissions, records, options.force, settings, run_seed(options.seed))
             reporter.start(len(found.submissions), reused, len(todo))
             if todo:
