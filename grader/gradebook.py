@@ -11,7 +11,8 @@ Every file is written whole to a temporary name and renamed into place, so a
 reader (or a run killed half-way) never sees half a file. grades.csv and the
 feedback files are rebuilt from the records, so they always agree with them.
 A student id too long for a file name (a folder name near the 255-byte limit)
-is shortened in file names only (`file_stem`); grades.csv keeps the full id.
+is shortened in file names only (`file_stem`); grades.csv keeps the full id (with a
+leading apostrophe where a spreadsheet would read it as a formula).
 """
 
 from __future__ import annotations
@@ -276,6 +277,15 @@ def _number(x: float) -> str:
     return str(int(x)) if x == int(x) else f"{x:.4f}".rstrip("0").rstrip(".")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
+def spreadsheet_text(text: str) -> str:
+    """A cell a spreadsheet shows as text: an id such as `=HYPERLINK(...)` (a folder name a student
+    may have chosen) gets a leading apostrophe, so opening grades.csv runs nothing."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def grades_csv(day: Day, results: dict[str, DayResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -283,7 +293,7 @@ def grades_csv(day: Day, results: dict[str, DayResult]) -> str:
     for student in sorted(results):
         result = results[student]
         scores = {ex.id: ex.score for ex in result.exercises}
-        writer.writerow([shown(student), _number(result.score), _number(day.max_score),
+        writer.writerow([spreadsheet_text(shown(student)), _number(result.score), _number(day.max_score),
                          *[_number(scores[ex.id]) if ex.id in scores else "" for ex in day.exercises]])
     return buffer.getvalue()
 

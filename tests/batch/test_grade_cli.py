@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import os
 import shutil
@@ -151,6 +152,19 @@ def test_a_folder_name_that_is_not_utf8_gets_its_row_and_feedback(tmp_path):
     feedback_md = out / "feedback" / f"{latin1}.md"  # the file keeps the folder's own bytes
     assert feedback_md.read_text().startswith("# day13: feedback for Zo\\xeb")
     assert "L\\xf6sung/" in (out / "feedback" / "ada.md").read_text()
+
+
+def test_an_id_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path):
+    subs = tmp_path / "submissions"
+    for student in ('=HYPERLINK("x.example","open")', "@SUM(1)", "-2+3", "ada-lovelace"):
+        copy_solutions(subs / student, ("losses",))
+    out = tmp_path / "out"
+    done = run_grade(subs, out, "--exercises", "losses", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    with open(out / "grades.csv", newline="") as handle:
+        ids = [row[0] for row in list(csv.reader(handle))[1:]]
+    assert ids == ["'-2+3", """'=HYPERLINK("x.example","open")""", "'@SUM(1)", "ada-lovelace"]
+    assert (out / "feedback" / "-2+3.md").exists()  # the files keep the id as it is
 
 
 def test_grading_fewer_exercises_never_silently_replaces_the_grades_of_the_others(tmp_path):
