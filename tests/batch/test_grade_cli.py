@@ -112,7 +112,7 @@ def test_student_ids_as_downloads_name_them_each_get_a_row_even_near_the_file_na
     done = run_grade(subs, out, "--exercises", "losses", "--jobs", "2")
     assert done.returncode == 0, done.stderr
     rows = {row.split(",")[0]: row.split(",")[1] for row in (out / "grades.csv").read_text().splitlines()[1:]}
-    assert set(rows) == set(ids)
+    assert set(rows) == {"'-rf", "Zoë Müller 42", long_ascii, long_accents}  # a spreadsheet reads -rf as a formula
     assert float(rows[long_ascii]) == 10 and float(rows[long_accents]) < 10
     for student in ids:
         for kind in ("json", "md"):
