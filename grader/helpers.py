@@ -6,14 +6,16 @@ busiest (the sandbox is being probed and the first submissions graded).
 With Python's fork server, those imports happen once, in the server, and
 every helper is a fork of it. The server is itself a fresh interpreter
 started by multiprocessing, so a helper still inherits no locks, threads or
-open files from the coordinator. Where there is no fork server (Windows),
-helpers are spawned as before.
+open files from the coordinator. Off Linux, helpers are spawned as before:
+Windows has no fork server, and on macOS a fork of a process that has
+loaded NumPy's BLAS (Accelerate) is not safe to use.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 from grader.threads import BLAS_THREAD_VARIABLES, one_blas_thread
 
@@ -23,7 +25,7 @@ PRELOAD = ["numpy", "pytest", "grader.suite_session", "grader.sandbox", "grader.
 
 def context():
     """The multiprocessing context to start helpers with."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    if sys.platform != "linux" or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     from multiprocessing import forkserver
 

@@ -29,3 +29,11 @@ def test_a_helper_starts_with_the_grading_modules_loaded_and_one_blas_thread(mon
     assert set(facts["blas"].values()) == {"1"}
     assert facts["parent"] != os.getpid()  # a fork of the server, not of this process
     assert all(name not in os.environ for name in BLAS_THREAD_VARIABLES)  # the caller's env is as it was
+
+
+def test_off_linux_helpers_are_spawned_not_forked(monkeypatch):
+    """macOS may not fork a process that has loaded NumPy's BLAS; Windows cannot fork at all."""
+    monkeypatch.setattr(helpers.sys, "platform", "darwin")
+    assert helpers.context().get_start_method() == "spawn"
+    monkeypatch.setattr(helpers.sys, "platform", "linux")
+    assert helpers.context().get_start_method() == "forkserver"
