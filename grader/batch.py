@@ -63,6 +63,7 @@ class Outcome:
     ignored: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # records of students no longer in SUBMISSIONS
     unreadable: list[str] = field(default_factory=list)  # submissions the grader was not allowed to read
+    plotted: bool = False  # summary.png was drawn (needs matplotlib)
 
 
 class Reporter:
@@ -118,13 +119,16 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         gradebook.write_atomic(out / "summary.txt", gradebook.summary_text(facts))
         try:
             plotter.draw(facts, out / "summary.png", f"{day.id}: {facts['students']} students")
+            plotted = True
         except ImportError:
+            plotted = False
+            gradebook.with_suppressed(os.unlink, out / "summary.png")  # an earlier run's would disagree
             reporter.warn("matplotlib is not installed: summary.png was not drawn (pip install matplotlib)")
         absent = _set_aside_absent(out, found.submissions)
     return Outcome(
         students=len(found.submissions), graded=len(todo), reused=reused, failed=failed, sandbox=box.describe(),
         summary=facts, seconds=time.monotonic() - started, ignored=found.ignored, absent=absent,
-        unreadable=sorted(gradebook.shown(s) for s in unreadable),
+        unreadable=sorted(gradebook.shown(s) for s in unreadable), plotted=plotted,
     )
 
 

@@ -184,7 +184,7 @@ def _report(outcome, args) -> None:
     print(summary_text(outcome.summary), end="")
     print(f"\ngraded {outcome.graded}, reused {outcome.reused} in {outcome.seconds:.1f} s; "
           f"student code ran in: {outcome.sandbox}")
-    print(f"wrote {args.out}/grades.csv, feedback/, results/, summary.txt, summary.png")
+    print(f"wrote {args.out}/grades.csv, feedback/, results/, summary.txt" + (", summary.png" if outcome.plotted else ""))
     if outcome.absent:
         print(f"note: results/ also holds {len(outcome.absent)} student(s) no longer in {args.submissions} "
               f"(left out of grades.csv): {_clean(', '.join(outcome.absent[:10]))}")

@@ -47,11 +47,14 @@ def test_without_matplotlib_the_run_warns_and_writes_everything_else(tmp_path):
     subs = tmp_path / "submissions"
     copy_solutions(subs / "ada")
     out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.png").write_bytes(b"an earlier run's plot")  # would disagree with this run's grades
     env = dict(os.environ, PYTHONPATH=str(hidden.parent))
     run = subprocess.run(grade_argv(subs, out, "--exercises", ",".join(GRADED), "--seed", "3"), env=env,
                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "matplotlib is not installed: summary.png was not drawn" in run.stderr + run.stdout
     assert not (out / "summary.png").exists()
+    assert "summary.txt\n" in run.stdout and "summary.png" not in run.stdout.split("wrote ")[-1]
     assert (out / "grades.csv").read_text().splitlines()[1].startswith("ada,")
     assert (out / "summary.txt").is_file()
