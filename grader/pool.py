@@ -180,9 +180,7 @@ def _die_with_parent(parent: int) -> None:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process took the number
+    except OSError:  # gone (or its number taken by someone else's process)
         return False
     return True
 
