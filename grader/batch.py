@@ -100,16 +100,15 @@ def grade_class(day: Day, source: Path, out: Path, options: Options | None = Non
         try:
             box = _choose_sandbox(work, options, reporter)
             settings = _settings(day, options, box.kind)
+            config = _config(out, options, box, settings)
             plotter.start()  # matplotlib loads while the class is graded
             if likely_work:  # they collect the suites and start their zygotes while _todo hashes
-                early = pool.start_slots(day, _jobs(options, len(found.submissions)),
-                                         _config(out, options, box, settings))
+                early = pool.start_slots(day, _jobs(options, len(found.submissions)), config)
             todo, reused = _todo(found.submissions, records, options.force, settings, run_seed(options.seed))
             reporter.start(len(found.submissions), reused, len(todo))
             if todo:
                 jobs = _jobs(options, len(todo))
-                failed = pool.run_pool(day, todo, jobs, _config(out, options, box, settings), reporter, early,
-                                       on_done=records.read)
+                failed = pool.run_pool(day, todo, jobs, config, reporter, early, on_done=records.read)
         finally:
             pool.stop(early)  # those the pool did not take
             reporter.finish()

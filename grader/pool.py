@@ -33,22 +33,16 @@ UNREADABLE = "could not be read"  # a record's status when the grader was not al
 
 
 class _Slot:
-    def __init__(self, day: Day, cpu: int | None):
+    def __init__(self, day: Day, cpu: int | None, config: dict):
         context = helpers.context()  # a fork of a clean process with NumPy and pytest loaded
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_grading_process, args=(child, day, os.getpid(), cpu), daemon=True)
         self.process.start()
         child.close()
+        self.conn.send(config)  # the run's settings: the process starts its sandbox (grader.sandbox)
         self.cpu = cpu
         self.task: dict | None = None
         self.crash = ""  # what a grading process reported before it gave up
-        self.configured = False
-
-    def configure(self, config: dict) -> None:
-        """Send the run's settings, once: the process then starts its sandbox (grader.sandbox)."""
-        if not self.configured:
-            self.conn.send(config)
-            self.configured = True
 
     def ask_to_stop(self) -> None:
         try:
@@ -65,19 +59,15 @@ class _Slot:
         self.conn.close()
 
 
-def start_slots(day: Day, jobs: int, config: dict | None = None) -> list[_Slot]:
-    """Grading processes, one per job, each on a core of its own when there are enough; given
-    the run's settings when `config` is.
+def start_slots(day: Day, jobs: int, config: dict) -> list[_Slot]:
+    """Grading processes, one per job, each on a core of its own when there are enough.
 
     A grading process and its worker take turns (one waits while the other runs): on a core of
     their own each wakes the other without a cross-core wake-up, which measured about 5% less
     CPU per submission than letting them wander."""
     cpus = cpus_here()
     pinned = cpus if jobs <= len(cpus) else [None] * jobs
-    slots = [_Slot(day, pinned[i]) for i in range(jobs)]
-    for slot in slots if config is not None else ():
-        slot.configure(config)
-    return slots
+    return [_Slot(day, pinned[i], config) for i in range(jobs)]
 
 
 def stop(slots: list[_Slot]) -> None:
@@ -90,16 +80,14 @@ def stop(slots: list[_Slot]) -> None:
 
 def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, started: list[_Slot],
              on_done: Callable[[str], object] = lambda student: None) -> list[str]:
-    """Grade `todo` in `jobs` processes, taking them from `started` first (each got the day when
-    it was started; `config` is the rest of the run's settings); the students the grader failed on.
+    """Grade `todo` in `jobs` processes, taking them from `started` first (each was started with
+    the day and this `config`, the rest of the run's settings); the students the grader failed on.
     on_done(student) is called once a student's record is written."""
     from grader.runner import GraderError
 
     pending, tries, failed = deque(todo), {}, []
-    slots = started[:jobs] or start_slots(day, jobs)  # started early: as many or more
+    slots = started[:jobs] or start_slots(day, jobs, config)  # started early: as many or more
     del started[:jobs]
-    for slot in slots:
-        slot.configure(config)
     try:
         while pending or any(s.task for s in slots):
             for slot in slots:
@@ -138,8 +126,7 @@ def run_pool(day: Day, todo: list[dict], jobs: int, config: dict, reporter, star
                         _write_failure(day, config, task, why)
                         failed.append(task["student"])
                         reporter.advance(task["student"], 0.0, day.max_score, "grader failed")
-                    slots[index] = _Slot(day, slot.cpu)
-                    slots[index].configure(config)
+                    slots[index] = _Slot(day, slot.cpu, config)
     finally:
         stop(slots)
     return failed
@@ -197,8 +184,8 @@ def _no_wakeup_preemption() -> None:
 
 
 def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> None:
-    """Load pytest and the suites, then take the run's settings (the first message: the sandbox
-    is still being probed meanwhile), then grade one task after another until told to stop."""
+    """Take the run's settings (the first message), start the sandbox, load the suites, then
+    grade one task after another until told to stop."""
     _die_with_parent(parent)
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})  # before the sandbox starts: its workers inherit the core
@@ -216,11 +203,9 @@ def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> Non
     def rounds():
         nonlocal out, staging, box
         try:
-            config.update(conn.recv() or {})
+            config.update(conn.recv())  # sent by _Slot as it starts this process
         except (EOFError, OSError):
             return
-        if not config:
-            return  # not needed after all
         out = Path(config["out"])
         staging = out / ".work" / str(os.getpid())  # this process's submissions, one at a time
         staging.mkdir(mode=0o755, parents=True, exist_ok=True)
