@@ -184,8 +184,8 @@ def _no_wakeup_preemption() -> None:
 
 
 def _grading_process(conn, day: Day, parent: int, cpu: int | None = None) -> None:
-    """Take the run's settings (the first message), start the sandbox, load the suites, then
-    grade one task after another until told to stop."""
+    """Collect the suites, then take the run's settings (the first message, sent as this process
+    started), start the sandbox and grade one task after another until told to stop."""
     _die_with_parent(parent)
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})  # before the sandbox starts: its workers inherit the core
